@@ -1,0 +1,292 @@
+"""The declarative layer catalog: every layer is declared once, in ``catalog.toml``.
+
+Pages, the map builder, the exporter and the CLI all read layer facts from here
+(title, group, file, geometry type, style, popup fields, legend, provenance,
+default visibility), in the spirit of xyzservices' provider registry and
+pygeoapi's ``resources:`` config.  The file is validated when it is loaded: a
+missing key, an unknown key or an unknown value raises :class:`CatalogError`
+naming the layer and the key, so a typo never reaches a map.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from layers.paths import GEODATA
+
+CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
+PROVENANCE_KEYS = ("source", "license", "method", "accuracy", "date")
+# Properties every feature of every layer must carry (the data rules of the project).
+FEATURE_PROVENANCE = ("name", "source", "method", "accuracy", "plan_ref")
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed; the message names the layer and key."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """Symbol of a feature, shared by the web map and the print renderer."""
+
+    color: str = "#3388ff"
+    weight: float = 2.0
+    opacity: float = 1.0
+    fill_color: str | None = None
+    fill_opacity: float = 0.0
+    dash: str | None = None
+    radius: float = 5.0
+
+    def leaflet(self) -> dict[str, Any]:
+        """Leaflet path options for this symbol."""
+        options: dict[str, Any] = {
+            "color": self.color,
+            "weight": self.weight,
+            "opacity": self.opacity,
+            "fillColor": self.fill_color or self.color,
+            "fillOpacity": self.fill_opacity,
+            "radius": self.radius,
+        }
+        if self.dash:
+            options["dashArray"] = self.dash
+        return options
+
+
+@dataclass(frozen=True)
+class Category:
+    value: str
+    label: str
+    style: Style
+
+
+@dataclass(frozen=True)
+class Categories:
+    """Style by the value of one property (e.g. ``zone`` or ``status``)."""
+
+    field: str
+    items: tuple[Category, ...]
+
+    def style_for(self, value: Any, default: Style) -> Style:
+        for item in self.items:
+            if item.value == value:
+                return item.style
+        return default
+
+
+@dataclass(frozen=True)
+class Provenance:
+    source: str
+    license: str
+    method: str
+    accuracy: str
+    date: str
+    schematic: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    id: str
+    title: str
+    group: str
+    file: str
+    geometry: str
+    visible: bool
+    style: Style
+    legend: str
+    provenance: Provenance
+    tooltip: tuple[str, ...]
+    popup: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    label: str | None = None
+    categories: Categories | None = None
+    record_field: str | None = None
+    search_fields: tuple[str, ...] = field(default=("name",))
+
+    @property
+    def path(self) -> Path:
+        return GEODATA / self.file
+
+    def style_for(self, properties: dict[str, Any]) -> Style:
+        if self.categories is None:
+            return self.style
+        return self.categories.style_for(properties.get(self.categories.field), self.style)
+
+    @property
+    def required_properties(self) -> tuple[str, ...]:
+        """Everything a feature must carry: provenance, declared fields, popup and tooltip fields."""
+        names = [*FEATURE_PROVENANCE, *self.required, *self.tooltip, *self.popup]
+        if self.geometry == "Point":
+            names.append("county")
+        if self.categories is not None:
+            names.append(self.categories.field)
+        if self.record_field:
+            names.append(self.record_field)
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    groups: tuple[str, ...]
+    field_labels: dict[str, str]
+    layers: tuple[LayerSpec, ...]
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def get(self, layer_id: str) -> LayerSpec:
+        for spec in self.layers:
+            if spec.id == layer_id:
+                return spec
+        raise KeyError(f"目录中没有图层 {layer_id!r}")
+
+    def ids(self) -> list[str]:
+        return [spec.id for spec in self.layers]
+
+    def label(self, field_name: str) -> str:
+        return self.field_labels.get(field_name, field_name)
+
+
+_LAYER_KEYS = {
+    "id": str, "title": str, "group": str, "file": str, "geometry": str, "visible": bool,
+    "legend": str, "tooltip": list, "popup": list, "style": dict, "provenance": dict,
+}
+_OPTIONAL_LAYER_KEYS = {
+    "required": list, "label": str, "categories": dict, "record_field": str, "search_fields": list,
+}
+_STYLE_KEYS = {
+    "color": str, "weight": (int, float), "opacity": (int, float), "fill_color": str,
+    "fill_opacity": (int, float), "dash": str, "radius": (int, float),
+}
+
+
+def _where(layer: dict, key: str) -> str:
+    return f"图层 {layer.get('id', '?')!r} 的 {key}"
+
+
+def _check_keys(table: dict, required: dict, optional: dict, where: str) -> None:
+    for key in required:
+        if key not in table:
+            raise CatalogError(f"{where}: 缺少键 {key!r}")
+    for key, value in table.items():
+        expected = required.get(key) or optional.get(key)
+        if expected is None:
+            raise CatalogError(f"{where}: 未知的键 {key!r}")
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise CatalogError(f"{where}: 键 {key!r} 的类型应为 {expected}, 实为 {type(value).__name__}")
+
+
+def _parse_style(table: dict, where: str, base: Style | None = None) -> Style:
+    _check_keys(table, {}, _STYLE_KEYS, where)
+    for key in ("color", "fill_color"):
+        if key in table and not _HEX.match(table[key]):
+            raise CatalogError(f"{where}: {key} 应为 #rrggbb 颜色, 实为 {table[key]!r}")
+    for key in ("opacity", "fill_opacity"):
+        if key in table and not 0 <= table[key] <= 1:
+            raise CatalogError(f"{where}: {key} 应在 0–1 之间")
+    return replace(base or Style(), **table)
+
+
+def _parse_categories(table: dict, base: Style, where: str) -> Categories:
+    _check_keys(table, {"field": str, "values": list}, {}, where)
+    items = []
+    for i, entry in enumerate(table["values"]):
+        entry_where = f"{where}.values[{i}]"
+        _check_keys(entry, {"value": str}, {"label": str, "style": dict}, entry_where)
+        style = _parse_style(entry.get("style", {}), entry_where + ".style", base)
+        items.append(Category(entry["value"], entry.get("label", entry["value"]), style))
+    if not items:
+        raise CatalogError(f"{where}: values 不能为空")
+    return Categories(table["field"], tuple(items))
+
+
+def _parse_provenance(table: dict, where: str) -> Provenance:
+    _check_keys(
+        table,
+        {key: str for key in PROVENANCE_KEYS} | {"schematic": bool},
+        {"description": str},
+        where,
+    )
+    for key in PROVENANCE_KEYS:
+        if not table[key].strip():
+            raise CatalogError(f"{where}: {key} 不能为空")
+    if not _DATE.match(table["date"]):
+        raise CatalogError(f"{where}: date 应为 YYYY-MM-DD, 实为 {table['date']!r}")
+    return Provenance(**table)
+
+
+def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
+    where = _where(table, "定义")
+    _check_keys(table, _LAYER_KEYS, _OPTIONAL_LAYER_KEYS, where)
+    if not _ID.match(table["id"]):
+        raise CatalogError(f"{where}: id 只能用小写字母、数字和下划线")
+    if table["group"] not in groups:
+        raise CatalogError(f"{_where(table, 'group')}: 未知分组 {table['group']!r}（可选: {', '.join(groups)}）")
+    if table["geometry"] not in GEOMETRY_TYPES:
+        raise CatalogError(f"{_where(table, 'geometry')}: 未知几何类型 {table['geometry']!r}（可选: {', '.join(GEOMETRY_TYPES)}）")
+    if not table["file"].endswith(".geojson") or ".." in Path(table["file"]).parts:
+        raise CatalogError(f"{_where(table, 'file')}: 应为 geodata/ 下的 .geojson 文件")
+    style = _parse_style(table["style"], _where(table, "style"))
+    categories = None
+    if "categories" in table:
+        categories = _parse_categories(table["categories"], style, _where(table, "categories"))
+    for key in ("tooltip", "popup", "required", "search_fields"):
+        if not all(isinstance(v, str) for v in table.get(key, [])):
+            raise CatalogError(f"{_where(table, key)}: 应为字段名列表")
+    return LayerSpec(
+        id=table["id"],
+        title=table["title"],
+        group=table["group"],
+        file=table["file"],
+        geometry=table["geometry"],
+        visible=table["visible"],
+        style=style,
+        legend=table["legend"],
+        provenance=_parse_provenance(table["provenance"], _where(table, "provenance")),
+        tooltip=tuple(table["tooltip"]),
+        popup=tuple(table["popup"]),
+        required=tuple(table.get("required", ())),
+        label=table.get("label"),
+        categories=categories,
+        record_field=table.get("record_field"),
+        search_fields=tuple(table.get("search_fields", ("name",))),
+    )
+
+
+def parse_catalog(data: dict) -> Catalog:
+    """Validate a parsed catalog document and build the :class:`Catalog`."""
+    _check_keys(data, {"groups": list, "fields": dict, "layer": list}, {}, "目录")
+    groups = tuple(data["groups"])
+    layers = tuple(_parse_layer(table, groups) for table in data["layer"])
+    seen: set[str] = set()
+    for spec in layers:
+        if spec.id in seen:
+            raise CatalogError(f"图层 id {spec.id!r} 重复")
+        seen.add(spec.id)
+    return Catalog(groups=groups, field_labels=dict(data["fields"]), layers=layers)
+
+
+def load_catalog_file(path: Path) -> Catalog:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{path.name}: TOML 语法错误: {exc}") from None
+    return parse_catalog(data)
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """The project's catalog (parsed and validated once per process)."""
+    return load_catalog_file(CATALOG_FILE)

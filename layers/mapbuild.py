@@ -1,0 +1,306 @@
+"""Build Folium maps from catalog layers: ``new_map`` → ``add_layer``… → ``finish_map``.
+
+Design choices, each for a reason:
+
+* The map loads Leaflet only (no jQuery, Bootstrap, Font Awesome): fewer
+  assets to self-host and a faster first draw.  Points are circle markers.
+* Feature text (tooltips, popups, labels) is rendered in the browser with
+  ``textContent`` by one small script (:data:`INTERACTION_JS`), so a hostile
+  property value is shown as text and never parsed as HTML or evaluated.
+* Every layer is its own ``FeatureGroup`` (the name the layer control shows),
+  added visible and hidden after streamlit-folium has bound its click handlers,
+  so features of initially hidden layers report clicks too.
+* The ``LayerControl`` is added last, after the legend.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+
+from layers import assets
+from layers.basemaps import Basemap, get_basemap
+from layers.catalog import Catalog, LayerSpec
+from layers.escape import js_literal
+from layers.style import legend_html
+
+CITY_CENTER = (27.23, 113.45)
+CITY_ZOOM = 8
+MAP_CSS = """
+.leaflet-container{background:#f4f2ec}
+.zzp-tip{font:13px/1.45 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:340px}
+.zzp-title{font-weight:600;margin-bottom:2px}
+.zzp-table th{font-weight:400;color:#666;padding:0 8px 0 0;vertical-align:top;white-space:nowrap}
+.zzp-table td{padding:0;white-space:normal}
+.zzp-meta{color:#777;font-size:11px;margin-top:4px}
+.zzp-detail{display:inline-block;margin-top:6px;font-weight:600}
+.zzp-label-icon{background:none;border:none}
+.zzp-label{font:12px "Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#333;white-space:nowrap;
+ text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
+.zzp-label.muted{color:#888;font-size:11px}
+.zzp-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
+ font:12px/1.5 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-height:40vh;overflow:auto}
+.zzp-legend-title{font-weight:600;margin-bottom:2px}
+.zzp-legend-row{display:flex;align-items:center;gap:6px}
+@media (max-width:640px){.zzp-legend{max-height:28vh;font-size:11px}}
+"""
+
+INTERACTION_JS = """
+window.zzp = window.zzp || (function () {
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) {
+      e.textContent = (typeof text === 'object') ? JSON.stringify(text) : String(text);
+    }
+    return e;
+  }
+  function rows(props, fields, labels) {
+    var t = el('table', 'zzp-table');
+    fields.forEach(function (f) {
+      var v = props[f];
+      if (v === null || v === undefined || v === '') { return; }
+      var tr = el('tr');
+      tr.appendChild(el('th', '', labels[f] || f));
+      tr.appendChild(el('td', '', v));
+      t.appendChild(tr);
+    });
+    return t;
+  }
+  function card(props, cfg, fields, withLink) {
+    var d = el('div', 'zzp-tip');
+    d.appendChild(el('div', 'zzp-title', props[cfg.title] || ''));
+    d.appendChild(rows(props, fields, cfg.labels));
+    if (withLink && cfg.record && props[cfg.record]) {
+      var a = el('a', 'zzp-detail', '详情 ›');
+      a.href = cfg.detail + encodeURIComponent(props[cfg.record]);
+      a.target = '_top';
+      d.appendChild(a);
+    }
+    return d;
+  }
+  return {
+    bind: function (feature, layer, cfg) {
+      var p = feature.properties || {};
+      layer.bindTooltip(function () { return card(p, cfg, cfg.tooltip, false); },
+                        {sticky: cfg.geometry !== 'Point'});
+      layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360});
+    },
+    label: function (feature, layer, cfg) {
+      var p = feature.properties || {};
+      var span = el('span', 'zzp-label' + (cfg.muted ? ' muted' : ''), p[cfg.field]);
+      layer.setIcon(L.divIcon({className: 'zzp-label-icon', html: span, iconSize: null}));
+    },
+    scale: function (map) { L.control.scale({imperial: false, maxWidth: 160}).addTo(map); },
+    hideLater: function (map, groups) {
+      setTimeout(function () { groups.forEach(function (g) { map.removeLayer(g); }); }, 0);
+    },
+    legend: function (map, html) {
+      var box = L.control({position: 'bottomright'});
+      box.onAdd = function () {
+        var d = L.DomUtil.create('div');
+        d.innerHTML = html;
+        L.DomEvent.disableClickPropagation(d);
+        return d;
+      };
+      box.addTo(map);
+      function toggle(name, shown) {
+        var sel = box.getContainer().querySelectorAll('.zzp-legend-row');
+        sel.forEach(function (row) { if (row.dataset.layer === name) { row.style.display = shown ? '' : 'none'; } });
+      }
+      map.on('overlayadd', function (e) { toggle(e.name, true); });
+      map.on('overlayremove', function (e) { toggle(e.name, false); });
+      return toggle;
+    }
+  };
+})();
+"""
+
+
+class PlanMap(folium.Map):
+    """A folium map that loads Leaflet only (see module docstring)."""
+
+    @property
+    def default_js(self) -> list[tuple[str, str]]:
+        return [("leaflet", assets.url("leaflet.js"))]
+
+    @property
+    def default_css(self) -> list[tuple[str, str]]:
+        return [("leaflet_css", assets.url("leaflet.css"))]
+
+
+class _Script(MacroElement):
+    """Raw script emitted in order with the map's other elements."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "ZzpScript"
+        self.code = code
+
+
+class _Legend(MacroElement):
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = zzp.legend({{ this._parent.get_name() }}, {{ this.html }});"
+        "{% for name in this.hidden %}{{ this.get_name() }}({{ name }}, false);{% endfor %}"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, html: str, hidden_titles: Iterable[str]):
+        super().__init__()
+        self._name = "ZzpLegend"
+        self.html = js_literal(html)
+        self.hidden = [js_literal(t) for t in hidden_titles]
+
+
+class _HideLater(MacroElement):
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "zzp.hideLater({{ this._parent.get_name() }}, [{{ this.groups }}]);"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, groups: list[folium.FeatureGroup]):
+        super().__init__()
+        self._name = "ZzpHideLater"
+        self.groups = ",".join(g.get_name() for g in groups)
+
+
+def new_map(
+    basemap: Basemap | str = "none",
+    center: tuple[float, float] = CITY_CENTER,
+    zoom: int = CITY_ZOOM,
+    tianditu_key: str | None = None,
+    height: str | int = "100%",
+) -> folium.Map:
+    """An empty map with the chosen basemap, a metric scale bar and the shared script."""
+    if isinstance(basemap, str):
+        basemap = get_basemap(basemap)
+    m = PlanMap(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        height=height,
+        min_zoom=6,
+        max_zoom=basemap.max_zoom,
+    )
+    if basemap.needs_key and not tianditu_key:
+        raise ValueError(f"{basemap.title} 需要天地图密钥（TIANDITU_KEY）")
+    for tile in basemap.with_key(tianditu_key or ""):
+        folium.TileLayer(
+            tiles=tile.url,
+            attr=basemap.attribution,
+            name=basemap.title,
+            subdomains=tile.subdomains or "abc",
+            max_zoom=basemap.max_zoom,
+            control=False,
+        ).add_to(m)
+    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
+    _Script(INTERACTION_JS).add_to(m)
+    _Script(f"zzp.scale({m.get_name()});").add_to(m)
+    return m
+
+
+def _feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> str:
+    fields = {*spec.tooltip, *spec.popup}
+    return js_literal(
+        {
+            "title": spec.label or "name",
+            "tooltip": list(spec.tooltip),
+            "popup": list(spec.popup),
+            "labels": {f: catalog.label(f) for f in fields},
+            "record": spec.record_field,
+            "detail": detail_url,
+            "geometry": spec.geometry,
+        }
+    )
+
+
+def add_layer(
+    m: folium.Map,
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    catalog: Catalog,
+    detail_url: str = "/projects?id=",
+    selected: str | None = None,
+) -> folium.FeatureGroup:
+    """Draw one catalog layer onto ``m`` as a named ``FeatureGroup`` and return the group.
+
+    ``selected`` is the id (``record_id`` or ``id``) of a feature to emphasise.
+    """
+    group = folium.FeatureGroup(name=spec.title, show=True, control=True)
+    key_field = spec.record_field or "id"
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        props = feature["properties"]
+        options = spec.style_for(props).leaflet()
+        if selected is not None and props.get(key_field) == selected:
+            options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
+        return options
+
+    def highlight(feature: dict[str, Any]) -> dict[str, Any]:
+        options = spec.style_for(feature["properties"]).leaflet()
+        options.update(weight=options["weight"] + 2, opacity=1.0)
+        return options
+
+    config = _feature_config(spec, catalog, detail_url)
+    folium.GeoJson(
+        gdf.__geo_interface__,
+        name=spec.title,
+        style_function=style,
+        highlight_function=highlight,
+        marker=folium.CircleMarker(radius=spec.style.radius) if spec.geometry == "Point" else None,
+        on_each_feature=JsCode(f"function(f, l) {{ zzp.bind(f, l, {config}); }}"),
+        control=False,
+    ).add_to(group)
+    if spec.label:
+        add_labels(group, gdf, spec.label, muted=spec.group == "行政区划" and spec.id != "admin_counties")
+    group.add_to(m)
+    return group
+
+
+def add_labels(parent: folium.FeatureGroup, gdf: gpd.GeoDataFrame, field: str, muted: bool = False) -> None:
+    """Text labels at a point inside each feature (not clickable)."""
+    points = gpd.GeoDataFrame(
+        {field: gdf[field].astype(str)},
+        geometry=gdf.geometry.representative_point() if gdf.geom_type.iloc[0] != "Point" else gdf.geometry,
+        crs=gdf.crs,
+    )
+    config = js_literal({"field": field, "muted": muted})
+    folium.GeoJson(
+        points.__geo_interface__,
+        marker=folium.Marker(icon=folium.DivIcon(class_name="zzp-label-icon"), interactive=False, keyboard=False),
+        on_each_feature=JsCode(f"function(f, l) {{ zzp.label(f, l, {config}); }}"),
+        control=False,
+    ).add_to(parent)
+
+
+def finish_map(
+    m: folium.Map,
+    drawn: list[tuple[LayerSpec, folium.FeatureGroup]],
+    visible: set[str] | None = None,
+    legend_title: str = "图例",
+) -> folium.LayerControl:
+    """Legend, deferred hiding of invisible layers, and the ``LayerControl`` (last)."""
+    visible = {spec.id for spec, _ in drawn if spec.visible} if visible is None else visible
+    hidden = [(spec, group) for spec, group in drawn if spec.id not in visible]
+    _Legend(legend_html([spec for spec, _ in drawn], legend_title), [spec.title for spec, _ in hidden]).add_to(m)
+    if hidden:
+        _HideLater([group for _, group in hidden]).add_to(m)
+    control = folium.LayerControl(collapsed=True, position="topright")
+    control.add_to(m)
+    return control
+
+
+def map_html(m: folium.Map) -> str:
+    """The standalone HTML page of a map (for tests and the HTML export)."""
+    return m.get_root().render()

@@ -1,0 +1,198 @@
+"""Read vector files into WGS-84 GeoDataFrames, refusing bad input with clear reasons.
+
+GeoJSON is parsed here rather than handed straight to GDAL, because GDAL
+quietly repairs what RFC 7946 forbids (unclosed rings, wrong nesting) and
+reports broken JSON as a generic driver error.  A file that fails raises
+:class:`~layers.validation.VectorDataError` listing every problem; callers never
+see a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import shape
+
+from layers.catalog import LayerSpec
+from layers.crs import WGS84
+from layers.validation import (
+    PLAN_EXTENT,
+    Problem,
+    VectorDataError,
+    check_geometries,
+    check_in_extent,
+    check_properties,
+)
+
+GEOJSON_SUFFIXES = {".geojson", ".json"}
+_GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
+_WGS84_NAMES = {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:EPSG::4326", "CRS84"}
+
+
+def _fail(file: str, message: str, index: int | None = None) -> VectorDataError:
+    return VectorDataError([Problem(file, message, index)])
+
+
+def _parse_json(raw: bytes, file: str) -> Any:
+    if not raw.strip():
+        raise _fail(file, "文件为空")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail(file, "不是 UTF-8 文本（可能是二进制文件或其他编码）") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(file, f"JSON 语法错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}（文件可能被截断）") from None
+
+
+def _ring_problems(geometry: dict, file: str, index: int) -> list[Problem]:
+    """RFC 7946 rings are closed and have ≥ 4 positions; shapely would silently close them."""
+    kind = geometry.get("type")
+    polygons = []
+    if kind == "Polygon":
+        polygons = [geometry.get("coordinates") or []]
+    elif kind == "MultiPolygon":
+        polygons = geometry.get("coordinates") or []
+    problems = []
+    for polygon in polygons:
+        for ring in polygon:
+            if len(ring) < 4:
+                problems.append(Problem(file, f"多边形的环只有 {len(ring)} 个点（至少需要 4 个且首尾相同）", index))
+            elif list(ring[0]) != list(ring[-1]):
+                problems.append(Problem(file, "多边形的环未闭合（首尾坐标不同）", index))
+    return problems
+
+
+def _declared_crs(doc: dict, file: str) -> str | None:
+    crs = doc.get("crs")
+    if crs is None:
+        return None
+    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(name, str):
+        raise _fail(file, "crs 成员格式无法识别")
+    return None if name in _WGS84_NAMES else name
+
+
+def _features(doc: Any, file: str) -> list[dict]:
+    if not isinstance(doc, dict) or "type" not in doc:
+        raise _fail(file, "不是 GeoJSON：缺少 type 成员")
+    kind = doc["type"]
+    if kind == "FeatureCollection":
+        features = doc.get("features")
+        if not isinstance(features, list):
+            raise _fail(file, "FeatureCollection 缺少 features 数组")
+        return features
+    if kind == "Feature":
+        return [doc]
+    if kind in _GEOMETRY_TYPES:
+        return [{"type": "Feature", "properties": {}, "geometry": doc}]
+    raise _fail(file, f"不是 GeoJSON：未知的 type {kind!r}")
+
+
+def read_geojson(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
+    """Parse a GeoJSON file strictly and return it in WGS-84 (geometries may still be invalid).
+
+    ``file`` is how messages name the file (default: the path as given).
+    """
+    file = file or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(file, f"文件不存在：{path}") from None
+    except OSError as exc:
+        raise _fail(file, f"无法读取：{exc.strerror}") from None
+    doc = _parse_json(raw, file)
+    features = _features(doc, file)
+    declared = _declared_crs(doc, file)
+    problems: list[Problem] = []
+    geoms, records = [], []
+    for i, feature in enumerate(features):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(Problem(file, "不是 Feature 对象", i))
+            continue
+        props = feature.get("properties")
+        if props is not None and not isinstance(props, dict):
+            problems.append(Problem(file, "properties 应为对象", i))
+            props = None
+        records.append(props or {})
+        geometry = feature.get("geometry")
+        if geometry is None:
+            geoms.append(None)
+            continue
+        if not isinstance(geometry, dict) or geometry.get("type") not in _GEOMETRY_TYPES:
+            problems.append(Problem(file, "几何对象无法识别", i))
+            geoms.append(None)
+            continue
+        ring_problems = _ring_problems(geometry, file, i)
+        if ring_problems:
+            problems += ring_problems
+            geoms.append(None)
+            continue
+        try:
+            geoms.append(shape(geometry))
+        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+            problems.append(Problem(file, f"坐标结构错误：{exc}", i))
+            geoms.append(None)
+    if problems:
+        raise VectorDataError(problems)
+    gdf = gpd.GeoDataFrame(records, geometry=gpd.GeoSeries(geoms), crs=declared or WGS84)
+    if declared:
+        gdf = _to_wgs84(gdf, file)
+    return gdf
+
+
+def _to_wgs84(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
+    try:
+        return gdf.to_crs(WGS84)
+    except Exception as exc:  # pyproj raises several types for unknown CRSs
+        raise _fail(file, f"无法从坐标系 {gdf.crs} 转换到 WGS-84：{exc}") from None
+
+
+def read_vector(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
+    """Read any supported vector file (GeoJSON now) into WGS-84."""
+    path = Path(path)
+    if path.suffix.lower() in GEOJSON_SUFFIXES:
+        return read_geojson(path, file)
+    raise _fail(file or str(path), f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请使用 GeoJSON")
+
+
+def validate_frame(
+    gdf: gpd.GeoDataFrame,
+    file: str,
+    expected_geometry: str | None = None,
+    required: tuple[str, ...] = (),
+    extent: tuple[float, float, float, float] | None = None,
+) -> list[Problem]:
+    """Every problem of a loaded frame: emptiness, geometries, ranges, properties."""
+    if len(gdf) == 0:
+        return [Problem(file, "没有任何要素（空的 FeatureCollection）")]
+    problems = check_geometries(gdf.geometry, file, expected_geometry)
+    if extent is not None and not problems:
+        problems += check_in_extent(gdf.geometry, file, extent)
+    if required:
+        problems += check_properties(gdf.drop(columns="geometry").to_dict("records"), required, file)
+    return problems
+
+
+def load_vector(path: Path, expected_geometry: str | None = None, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Read and validate a file; raise :class:`VectorDataError` with every problem."""
+    gdf = read_vector(path)
+    problems = validate_frame(gdf, str(path), expected_geometry, required)
+    if problems:
+        raise VectorDataError(problems)
+    return gdf
+
+
+def load_layer(spec: LayerSpec) -> gpd.GeoDataFrame:
+    """Read a catalog layer and check it against its declaration (type, properties, extent)."""
+    label = f"geodata/{spec.file}"
+    gdf = read_vector(spec.path, label)
+    problems = validate_frame(gdf, label, spec.geometry, spec.required_properties, PLAN_EXTENT)
+    if problems:
+        raise VectorDataError(problems)
+    return gdf

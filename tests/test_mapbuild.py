@@ -1,0 +1,66 @@
+"""Maps are tested without a browser, by rendering their HTML."""
+
+import json
+import re
+
+import pytest
+
+from layers import mapbuild
+from layers.catalog import load_catalog
+from layers.reader import load_layer
+
+CATALOG = load_catalog()
+
+
+def render(layer_ids, visible=None) -> str:
+    m = mapbuild.new_map("none")
+    drawn = [(CATALOG.get(i), mapbuild.add_layer(m, CATALOG.get(i), load_layer(CATALOG.get(i)), CATALOG)) for i in layer_ids]
+    mapbuild.finish_map(m, drawn, visible)
+    return mapbuild.map_html(m)
+
+
+def contains_text(html: str, text: str) -> bool:
+    escaped = json.dumps(text)[1:-1]  # how JSON embeds it with ASCII escapes
+    return text in html or escaped in html
+
+
+@pytest.fixture(scope="module")
+def overview_html() -> str:
+    return render(["neighbour_cities", "admin_counties"])
+
+
+def test_every_county_name_is_on_the_map(overview_html):
+    counties = load_layer(CATALOG.get("admin_counties"))
+    for name in counties["name"]:
+        assert contains_text(overview_html, name), name
+
+
+def test_one_feature_group_per_layer_and_layer_control_last(overview_html):
+    assert overview_html.count("L.featureGroup(") == 2
+    script = overview_html[overview_html.index("L.featureGroup(") :]
+    last_control = script.rindex("L.control.layers(")
+    for marker in ("L.featureGroup(", "zzp.legend("):
+        assert script.rindex(marker) < last_control
+
+
+def test_legend_lists_the_layers(overview_html):
+    for spec in (CATALOG.get("neighbour_cities"), CATALOG.get("admin_counties")):
+        assert contains_text(overview_html, spec.legend)
+
+
+def test_hidden_layers_are_hidden_after_binding():
+    html = render(["neighbour_cities", "admin_counties"], visible={"admin_counties"})
+    match = re.search(r"zzp\.hideLater\([^,]+, \[([^\]]*)\]\)", html)
+    assert match and match.group(1).count("feature_group_") == 1
+
+
+def test_only_leaflet_is_loaded(overview_html):
+    scripts = re.findall(r'<script src="([^"]+)"', overview_html)
+    assert len(scripts) == 1 and scripts[0].endswith("leaflet.js")
+    assert "jquery" not in overview_html.lower()
+
+
+def test_tooltips_render_text_not_html(overview_html):
+    # Property text reaches the page only through textContent in the shared script.
+    assert "zzp.bind(" in overview_html
+    assert ".innerHTML = table" not in overview_html
