@@ -19,6 +19,7 @@ from shapely.geometry import shape
 
 from layers import crs
 from layers.paths import GEODATA
+from layers.writer import write_geojson
 
 CITY_ADCODE = "430200"
 CITY_NAME = "株洲市"
@@ -107,15 +108,6 @@ def _with_provenance(gdf: gpd.GeoDataFrame, method: str, accuracy: str) -> gpd.G
     gdf["accuracy"] = accuracy
     gdf["plan_ref"] = "行政区划（底图要素）"
     return gdf
-
-
-def write_geojson(gdf: gpd.GeoDataFrame, path: Path, precision: int = 6) -> None:
-    """Write a layer as compact, deterministic RFC 7946 GeoJSON."""
-    gdf = gdf.copy()
-    gdf["geometry"] = shapely.set_precision(gdf.geometry.values, 10 ** -precision)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = gdf.to_json(ensure_ascii=False, drop_id=True, to_wgs84=True)
-    path.write_text(json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def build_boundaries(out_dir: Path = GEODATA) -> dict[str, Path]:
