@@ -76,7 +76,7 @@ class Categories:
 
     def style_for(self, value: Any, default: Style) -> Style:
         for item in self.items:
-            if item.value == value:
+            if item.value == str(value):
                 return item.style
         return default
 
@@ -122,8 +122,11 @@ class LayerSpec:
 
     @property
     def required_properties(self) -> tuple[str, ...]:
-        """Everything a feature must carry: provenance, declared fields, popup and tooltip fields."""
-        names = [*FEATURE_PROVENANCE, *self.required, *self.tooltip, *self.popup]
+        """What every feature must carry, non-blank: provenance, declared fields, styling and link fields.
+
+        Tooltip and popup fields may be blank (an empty ``note`` is simply not shown).
+        """
+        names = [*FEATURE_PROVENANCE, *self.required]
         if self.geometry == "Point":
             names.append("county")
         if self.categories is not None:

@@ -19,6 +19,8 @@ from typing import Sequence
 
 from layers.assets import AssetFetchError, fetch_all
 from layers.boundaries import CnmapsDataMissing, build_boundaries
+from layers.build import build_plan
+from layers.build.common import SourceError
 from layers.catalog import CatalogError, load_catalog
 from layers.paths import ROOT
 from layers.reader import load_layer, load_vector
@@ -94,6 +96,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.target in ("boundaries", "all"):
         for layer_id, path in build_boundaries().items():
             print(f"写入 {layer_id}: {_relative(path)}")
+    if args.target in ("plan", "all"):
+        for layer_id, path in build_plan().items():
+            print(f"写入 {layer_id}: {_relative(path)}")
     return 0
 
 
@@ -114,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_val.add_argument("--all", action="store_true", help="检查目录中的全部图层（含属性与来源）")
     p_val.set_defaults(func=cmd_validate)
     p_build = sub.add_parser("build", help="从来源重建图层")
-    p_build.add_argument("target", choices=["boundaries", "all"])
+    p_build.add_argument("target", choices=["boundaries", "plan", "all"])
     p_build.set_defaults(func=cmd_build)
     p_assets = sub.add_parser("assets", help="下载并校验离线所需的浏览器资源（npm）")
     p_assets.set_defaults(func=cmd_assets)
@@ -125,6 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, AssetFetchError, CnmapsDataMissing, OSError) as exc:
+    except (CatalogError, AssetFetchError, CnmapsDataMissing, SourceError, OSError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,44 @@
+"""``python -m layers build plan``: rebuild every plan layer from ``geodata/sources/``.
+
+Each builder returns a list of feature dicts; this module writes them and
+merges the per-topic OCR correction logs into ``geodata/ocr_corrections.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from layers.build.common import SOURCES, Counties, Gazetteer, read_table, write_layer
+from layers.build.towns import build_featured_towns, build_town_hierarchy
+from layers.paths import GEODATA
+
+OCR_COLUMNS = ("seed_form", "corrected", "where", "line")
+
+
+def merge_ocr_corrections(out_dir: Path = GEODATA) -> Path:
+    """One sorted, de-duplicated log of every OCR correction made in the sources."""
+    rows = {}
+    for path in sorted(SOURCES.glob("ocr_*.csv")):
+        for row in read_table(path.stem):
+            key = (row["seed_form"], row["corrected"], row["where"], row["line"])
+            rows[key] = row
+    path = out_dir / "ocr_corrections.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(OCR_COLUMNS)
+        for key in sorted(rows, key=lambda k: (int(k[3] or 0), k[0], k[2])):
+            writer.writerow(key)
+    return path
+
+
+def build_plan(out_dir: Path = GEODATA) -> dict[str, Path]:
+    gazetteer = Gazetteer()
+    counties = Counties()
+    builders = {
+        "town_hierarchy": build_town_hierarchy,
+        "featured_towns": build_featured_towns,
+    }
+    written = {layer_id: write_layer(layer_id, build(gazetteer, counties), out_dir) for layer_id, build in builders.items()}
+    written["ocr_corrections"] = merge_ocr_corrections(out_dir)
+    return written

@@ -1,0 +1,166 @@
+"""Shared pieces of the plan-layer build: source tables, the gazetteer, counties, features.
+
+Source tables live in ``geodata/sources/`` (see its README).  Every feature the
+build writes carries ``name``, ``plan_ref``, ``quote``, ``source``, ``method``
+and ``accuracy``; points also carry ``county``, looked up from the county
+outlines so a wrong coordinate cannot hide behind a typed county name.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+
+from layers.crs import METRIC_CRS, WGS84
+from layers.paths import GEODATA
+from layers.writer import write_geojson
+
+SOURCES = GEODATA / "sources"
+PLAN = "株洲市“十四五”规划纲要"
+COUNTY_NAMES = ("荷塘区", "芦淞区", "石峰区", "天元区", "渌口区", "醴陵市", "攸县", "茶陵县", "炎陵县")
+OUTSIDE = "市外"
+
+
+class SourceError(ValueError):
+    """A source table is inconsistent (unknown place, bad coordinate, wrong county …)."""
+
+
+def read_table(name: str, sources: Path = SOURCES) -> list[dict[str, str]]:
+    """Rows of ``geodata/sources/<name>.csv`` with surrounding whitespace stripped."""
+    path = sources / f"{name}.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def split_list(value: str, sep: str = "、") -> list[str]:
+    return [part.strip() for part in value.replace("；", sep).replace(";", sep).split(sep) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str
+    county: str
+    lon: float
+    lat: float
+    source: str
+    accuracy: str
+    note: str
+
+    @property
+    def point(self) -> Point:
+        return Point(self.lon, self.lat)
+
+
+class Gazetteer:
+    """Every ``places_*.csv`` row, by unique name."""
+
+    def __init__(self, sources: Path = SOURCES):
+        self.places: dict[str, Place] = {}
+        for path in sorted(sources.glob("places_*.csv")):
+            for row in read_table(path.stem, sources):
+                name = row["name"]
+                if name in self.places:
+                    raise SourceError(f"{path.name}: 地名 {name!r} 与其他地名表重复")
+                try:
+                    lon, lat = float(row["lon"]), float(row["lat"])
+                except ValueError:
+                    raise SourceError(f"{path.name}: {name!r} 的坐标不是数字") from None
+                if not (112.0 < lon < 115.5 and 25.0 < lat < 29.0):
+                    raise SourceError(f"{path.name}: {name!r} 的坐标 {lon},{lat} 不在株洲附近（经纬度是否颠倒？）")
+                self.places[name] = Place(
+                    name, row.get("kind", ""), row.get("county", ""), lon, lat,
+                    row.get("source", ""), row.get("accuracy", ""), row.get("note", ""),
+                )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.places
+
+    def get(self, name: str, where: str = "") -> Place:
+        try:
+            return self.places[name]
+        except KeyError:
+            raise SourceError(f"{where}: 地名表中没有 {name!r}") from None
+
+    def resolve(self, token: str, where: str) -> tuple[float, float]:
+        """A waypoint: a gazetteer name or a literal ``lon lat`` pair."""
+        parts = token.replace(",", " ").split()
+        if len(parts) == 2:
+            try:
+                return float(parts[0]), float(parts[1])
+            except ValueError:
+                pass
+        place = self.get(token, where)
+        return place.lon, place.lat
+
+    def line(self, waypoints: str, where: str) -> LineString:
+        coords = [self.resolve(tok, where) for tok in split_list(waypoints, ";")]
+        if len(coords) < 2:
+            raise SourceError(f"{where}: 线路至少需要两个途经点")
+        return LineString(coords)
+
+    def places_on(self, waypoints: str) -> list[Place]:
+        return [self.places[t] for t in split_list(waypoints, ";") if t in self.places]
+
+
+class Counties:
+    """County outlines for lookups: which county holds a point, which a line crosses."""
+
+    def __init__(self, path: Path = GEODATA / "admin_counties.geojson"):
+        self.gdf = gpd.read_file(path)[["name", "geometry"]]
+
+    @cached_property
+    def city(self) -> BaseGeometry:
+        return shapely.union_all(self.gdf.geometry.values)
+
+    @cached_property
+    def metric(self) -> gpd.GeoDataFrame:
+        return self.gdf.to_crs(METRIC_CRS)
+
+    def geometry(self, name: str) -> BaseGeometry:
+        return self.gdf.set_index("name").geometry[name]
+
+    def county_of(self, lon: float, lat: float) -> str:
+        point = Point(lon, lat)
+        for name, geom in zip(self.gdf["name"], self.gdf.geometry):
+            if geom.covers(point):
+                return name
+        return OUTSIDE
+
+    def crossed_by(self, geom: BaseGeometry, min_length_m: float = 500) -> list[str]:
+        """Counties a line runs through for at least ``min_length_m`` (ordered as in the catalog)."""
+        line = gpd.GeoSeries([geom], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
+        return [
+            name for name, poly in zip(self.metric["name"], self.metric.geometry)
+            if line.intersection(poly).length >= min_length_m
+        ]
+
+
+def point_feature(place: Place, counties: Counties, **props: Any) -> dict[str, Any]:
+    """A point at a gazetteer place; ``county`` comes from the outlines, not from the table."""
+    return {
+        **props,
+        "county": counties.county_of(place.lon, place.lat),
+        "accuracy": props.get("accuracy") or place.accuracy,
+        "geometry": place.point,
+    }
+
+
+def frame(features: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
+    rows = list(features)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+
+
+def write_layer(layer_id: str, features: Iterable[dict[str, Any]], out_dir: Path = GEODATA) -> Path:
+    path = out_dir / f"{layer_id}.geojson"
+    gdf = frame(features)
+    write_geojson(gdf, path, precision=5)
+    return path
