@@ -110,6 +110,8 @@ class LayerSpec:
     categories: Categories | None = None
     record_field: str | None = None
     search_fields: tuple[str, ...] = field(default=("name",))
+    simplify_m: float = 0.0  # display-only simplification tolerance; files stay full resolution
+    label_muted: bool = False  # grey context labels (e.g. neighbouring cities)
 
     @property
     def path(self) -> Path:
@@ -167,7 +169,10 @@ _LAYER_KEYS = {
 }
 _OPTIONAL_LAYER_KEYS = {
     "required": list, "label": str, "categories": dict, "record_field": str, "search_fields": list,
+    "simplify_m": (int, float), "label_muted": bool,
 }
+# Display simplification by geometry when a layer does not set ``simplify_m``.
+DEFAULT_SIMPLIFY_M = {"Point": 0.0, "LineString": 30.0, "Polygon": 60.0}
 _STYLE_KEYS = {
     "color": str, "weight": (int, float), "opacity": (int, float), "fill_color": str,
     "fill_opacity": (int, float), "dash": str, "radius": (int, float),
@@ -264,6 +269,8 @@ def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
         categories=categories,
         record_field=table.get("record_field"),
         search_fields=tuple(table.get("search_fields", ("name",))),
+        simplify_m=float(table.get("simplify_m", DEFAULT_SIMPLIFY_M[table["geometry"]])),
+        label_muted=table.get("label_muted", False),
     )
 
 

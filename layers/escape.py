@@ -35,3 +35,12 @@ def js_literal(value: Any) -> str:
 def template_literal_text(value: Any) -> str:
     """HTML-escaped text that is also inert inside a JavaScript template literal."""
     return html_text(value).replace("\\", "&#92;").replace("`", "&#96;").replace("${", "&#36;{")
+
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]<>()#+-.!|~$"
+
+
+def escape_markdown(value: Any) -> str:
+    """Text shown through ``st.markdown`` as written: no links, HTML or formatting injected."""
+    text = "" if value is None else str(value)
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)

@@ -24,8 +24,9 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from layers import assets
-from layers.basemaps import Basemap, get_basemap
+from layers.basemaps import WGS84_DATUM, Basemap, get_basemap
 from layers.catalog import Catalog, LayerSpec
+from layers.display import DisplayLayer, prepare
 from layers.escape import js_literal
 from layers.style import legend_html
 
@@ -228,15 +229,19 @@ def _feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> str:
 def add_layer(
     m: folium.Map,
     spec: LayerSpec,
-    gdf: gpd.GeoDataFrame,
+    data: gpd.GeoDataFrame | DisplayLayer,
     catalog: Catalog,
     detail_url: str = "/projects?id=",
     selected: str | None = None,
 ) -> folium.FeatureGroup:
     """Draw one catalog layer onto ``m`` as a named ``FeatureGroup`` and return the group.
 
+    ``data`` is the layer's GeoDataFrame (prepared for display here, WGS-84) or
+    an already prepared :class:`~layers.display.DisplayLayer` (cached by pages).
     ``selected`` is the id (``record_id`` or ``id``) of a feature to emphasise.
     """
+    if isinstance(data, gpd.GeoDataFrame):
+        data = prepare(spec, data, WGS84_DATUM)
     group = folium.FeatureGroup(name=spec.title, show=True, control=True)
     key_field = spec.record_field or "id"
 
@@ -254,7 +259,7 @@ def add_layer(
 
     config = _feature_config(spec, catalog, detail_url)
     folium.GeoJson(
-        gdf.__geo_interface__,
+        data.features,
         name=spec.title,
         style_function=style,
         highlight_function=highlight,
@@ -262,22 +267,17 @@ def add_layer(
         on_each_feature=JsCode(f"function(f, l) {{ zzp.bind(f, l, {config}); }}"),
         control=False,
     ).add_to(group)
-    if spec.label:
-        add_labels(group, gdf, spec.label, muted=spec.group == "行政区划" and spec.id != "admin_counties")
+    if data.labels is not None and spec.label:
+        add_labels(group, data.labels, spec.label, muted=spec.label_muted)
     group.add_to(m)
     return group
 
 
-def add_labels(parent: folium.FeatureGroup, gdf: gpd.GeoDataFrame, field: str, muted: bool = False) -> None:
+def add_labels(parent: folium.FeatureGroup, points: dict[str, Any], field: str, muted: bool = False) -> None:
     """Text labels at a point inside each feature (not clickable)."""
-    points = gpd.GeoDataFrame(
-        {field: gdf[field].astype(str)},
-        geometry=gdf.geometry.representative_point() if gdf.geom_type.iloc[0] != "Point" else gdf.geometry,
-        crs=gdf.crs,
-    )
     config = js_literal({"field": field, "muted": muted})
     folium.GeoJson(
-        points.__geo_interface__,
+        points,
         marker=folium.Marker(icon=folium.DivIcon(class_name="zzp-label-icon"), interactive=False, keyboard=False),
         on_each_feature=JsCode(f"function(f, l) {{ zzp.label(f, l, {config}); }}"),
         control=False,

@@ -17,6 +17,8 @@ from streamlit_folium import st_folium
 from layers import mapbuild, store
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from layers.catalog import LayerSpec, load_catalog
+from layers.display import DisplayLayer, prepare
+from layers.escape import escape_markdown
 from layers.paths import STATIC
 
 APP_TITLE = "株洲“十四五”规划空间布局"
@@ -111,6 +113,12 @@ def report_broken(loads: list[store.LayerLoad]) -> None:
             )
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _display_cached(layer_id: str, stamp: float, datum: str) -> DisplayLayer | None:
+    load = _load_cached(layer_id, stamp)
+    return prepare(load.spec, load.gdf, datum) if load.ok else None
+
+
 def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set[str] | None = None) -> dict[str, Any] | None:
     """Draw the layers on a map; return the properties of the clicked feature, if any.
 
@@ -120,11 +128,13 @@ def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set
     catalog = load_catalog()
     loads = load_layers(layer_ids)
     report_broken(loads)
-    m = mapbuild.new_map(current_basemap(), tianditu_key=tianditu_key())
+    basemap = current_basemap()
+    m = mapbuild.new_map(basemap, tianditu_key=tianditu_key())
     drawn: list[tuple[LayerSpec, Any]] = []
     for load in loads:
         if load.ok:
-            drawn.append((load.spec, mapbuild.add_layer(m, load.spec, load.gdf, catalog)))
+            data = _display_cached(load.spec.id, store.file_stamp(load.spec), basemap.datum)
+            drawn.append((load.spec, mapbuild.add_layer(m, load.spec, data, catalog)))
     mapbuild.finish_map(m, drawn, visible)
     result = st_folium(
         m,
@@ -137,16 +147,44 @@ def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set
     return (drawing or {}).get("properties") if drawing else None
 
 
+def full_feature(properties: dict[str, Any] | None) -> tuple[LayerSpec, dict[str, Any]] | None:
+    """The clicked feature's complete record, from the full-resolution layer.
+
+    The browser only gets the properties its popups need; ``_layer`` and the
+    feature id (its row) lead back to everything else.
+    """
+    if not properties or "_layer" not in properties:
+        return None
+    try:
+        spec = load_catalog().get(str(properties["_layer"]))
+        load = _load_cached(spec.id, store.file_stamp(spec))
+        row = load.gdf.iloc[int(properties["_row"])] if load.ok else None
+    except (KeyError, ValueError, IndexError, TypeError):
+        return None
+    if row is None:
+        return None
+    return spec, {k: v for k, v in row.items() if k != "geometry"}
+
+
 def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图上的要素查看详情。") -> None:
-    """The panel beside a map: the clicked feature's attributes and provenance."""
+    """The panel beside a map: the clicked feature's attributes, plan text and provenance."""
     catalog = load_catalog()
-    if not properties:
+    found = full_feature(properties)
+    if found is None:
         st.caption(hint)
         return
-    st.subheader(str(properties.get("name", "（未命名要素）")))
-    shown = {k: v for k, v in properties.items() if not k.startswith("_") and v not in (None, "") and k != "name"}
-    rows = [{"属性": catalog.label(k), "值": str(v)} for k, v in shown.items()]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    spec, record = found
+    st.caption(spec.title)
+    st.subheader(str(record.get("name", "（未命名要素）")))
+    if record.get("quote"):
+        st.markdown(f"> {escape_markdown(str(record['quote']))}")
+    skip = {"name", "quote", "geometry"}
+    rows = [
+        {"属性": catalog.label(k), "值": str(v)}
+        for k, v in record.items()
+        if k not in skip and not str(k).startswith("_") and v is not None and str(v) not in ("", "nan")
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 ATTRIBUTION_MD = """
@@ -181,7 +219,7 @@ def catalog_table() -> None:
                 "说明": prov.description,
             }
         )
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def layer_downloads() -> None:
@@ -201,5 +239,5 @@ def layer_downloads() -> None:
                 file_name=spec.file,
                 mime="application/geo+json",
                 key=f"dl-{spec.id}",
-                use_container_width=True,
+                width="stretch",
             )

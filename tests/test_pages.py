@@ -52,3 +52,21 @@ def test_data_page_lists_every_layer_with_download():
     assert list(table["图层"]) == [spec.title for spec in catalog]
     assert table["要素数"].notna().all()
     assert len(at.get("download_button")) == len(catalog)
+
+
+def click(at: AppTest, layer: str, row: int, name: str) -> None:
+    """Simulate a feature click the way streamlit-folium reports it."""
+    [args] = map_args(at)
+    at.session_state[args["key"]] = {
+        "last_active_drawing": {"type": "Feature", "id": str(row), "properties": {"name": name, "_layer": layer, "_row": row}}
+    }
+    at.run()
+
+
+def test_clicking_a_feature_shows_its_full_record_beside_the_map():
+    at = run_page(ui.page_info("overview"))
+    click(at, "admin_counties", 8, "醴陵市")
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["醴陵市"]
+    table = at.dataframe[0].value
+    assert "430281" in set(table["值"])  # adcode comes from the full record, not the light popup data

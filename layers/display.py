@@ -1,0 +1,114 @@
+"""Light GeoJSON for the browser; the full-resolution files stay untouched.
+
+folium inlines every coordinate into the page, so what a map sends is built
+here once per (layer, basemap datum) and cached by the caller:
+
+* only the properties the map uses (tooltip, popup, label, link and style fields);
+* polygons that tile the plane (counties, zones) are simplified as a *coverage*,
+  so neighbours keep sharing their edges; others one by one, topology preserved;
+* coordinates rounded to 5 decimals (≈ 1 m, finer than a screen pixel);
+* shifted to GCJ-02 only when drawn over a GCJ-02 basemap.
+
+Exports and downloads read the original files instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from layers.basemaps import GCJ02_DATUM
+from layers.catalog import LayerSpec
+from layers.crs import wgs84_to_gcj02
+
+PRECISION_DEG = 1e-5
+METRES_PER_DEGREE = 111_320.0
+
+
+def display_fields(spec: LayerSpec) -> list[str]:
+    """Properties the map needs for this layer, in a stable order."""
+    wanted = ["name", *spec.tooltip, *spec.popup]
+    for extra in (spec.label, spec.record_field, spec.categories.field if spec.categories else None, "id"):
+        if extra:
+            wanted.append(extra)
+    return list(dict.fromkeys(wanted))
+
+
+def simplify(geoms: np.ndarray, geometry: str, tolerance_m: float) -> np.ndarray:
+    """Simplify for display; polygon coverages keep their shared edges."""
+    if tolerance_m <= 0 or geometry == "Point":
+        return geoms
+    tolerance = tolerance_m / METRES_PER_DEGREE
+    if geometry == "Polygon" and shapely.coverage_is_valid(geoms):
+        return shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+    return shapely.simplify(geoms, tolerance, preserve_topology=True)
+
+
+def _to_gcj02(geoms: np.ndarray) -> np.ndarray:
+    return shapely.transform(geoms, lambda c: np.column_stack(wgs84_to_gcj02(c[:, 0], c[:, 1])))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class DisplayLayer:
+    """What the browser gets for one layer: features, and label points if the layer is labelled."""
+
+    features: dict[str, Any]
+    labels: dict[str, Any] | None
+
+
+def prepare(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> DisplayLayer:
+    return DisplayLayer(display_geojson(spec, gdf, datum), label_geojson(spec, gdf, datum))
+
+
+def label_geojson(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> dict[str, Any] | None:
+    """One point inside each feature carrying only the label text."""
+    if not spec.label:
+        return None
+    geoms = gdf.geometry.values
+    points = geoms if spec.geometry == "Point" else shapely.point_on_surface(geoms)
+    if datum == GCJ02_DATUM:
+        points = _to_gcj02(points)
+    points = shapely.set_precision(points, PRECISION_DEG)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": str(i), "properties": {spec.label: str(text)}, "geometry": json.loads(shapely.to_geojson(pt))}
+            for i, (text, pt) in enumerate(zip(gdf[spec.label], points))
+            if pt is not None and not pt.is_empty
+        ],
+    }
+
+
+def display_geojson(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> dict[str, Any]:
+    """A FeatureCollection ready for ``folium.GeoJson`` (ids set, so folium adds none)."""
+    fields = [f for f in display_fields(spec) if f in gdf.columns]
+    geoms = simplify(gdf.geometry.values, spec.geometry, spec.simplify_m)
+    if datum == GCJ02_DATUM:
+        geoms = _to_gcj02(geoms)
+    geoms = shapely.set_precision(geoms, PRECISION_DEG)
+    records = gdf[fields].to_dict("records")
+    features = []
+    for i, (props, geom) in enumerate(zip(records, geoms)):
+        if geom is None or geom.is_empty:
+            continue
+        properties = {k: _clean(v) for k, v in props.items()}
+        properties["_layer"] = spec.id
+        properties["_row"] = i
+        features.append(
+            {"type": "Feature", "id": str(i), "properties": properties, "geometry": json.loads(shapely.to_geojson(geom))}
+        )
+    return {"type": "FeatureCollection", "features": features}
