@@ -15,11 +15,13 @@ Design choices, each for a reason:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
+from folium import plugins
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -41,6 +43,9 @@ MAP_CSS = """
 .zzp-meta{color:#777;font-size:11px;margin-top:4px}
 .zzp-detail{display:inline-block;margin-top:6px;font-weight:600}
 .zzp-label-icon{background:none;border:none}
+.zzp-tools a{font-size:15px;line-height:30px;text-align:center;text-decoration:none;cursor:pointer}
+.zzp-clean .leaflet-control-layers,.zzp-clean .leaflet-control-zoom,.zzp-clean .zzp-tools,
+.zzp-clean .leaflet-control-fullscreen{display:none}
 .zzp-label{font:12px "Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#333;white-space:nowrap;
  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
 .zzp-label.muted{color:#888;font-size:11px}
@@ -53,6 +58,13 @@ MAP_CSS = """
 
 INTERACTION_JS = """
 window.zzp = window.zzp || (function () {
+  var SVG = '<svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="#333" stroke-width="2" ' +
+            'stroke-linecap="round" stroke-linejoin="round" style="vertical-align:middle">';
+  var ICONS = {
+    link: SVG + '<path d="M10 13a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1"/><path d="M14 11a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1"/></svg>',
+    print: SVG + '<path d="M6 9V3h12v6"/><rect x="3" y="9" width="18" height="8" rx="1"/><path d="M6 14h12v7H6z"/></svg>',
+    done: SVG + '<path d="M5 12l5 5 9-10"/></svg>'
+  };
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -91,6 +103,7 @@ window.zzp = window.zzp || (function () {
       layer.bindTooltip(function () { return card(p, cfg, cfg.tooltip, false); },
                         {sticky: cfg.geometry !== 'Point'});
       layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360});
+      layer.on('click', function () { zzp.select(p[cfg.record] || (cfg.layer + ':' + (p.name || ''))); });
     },
     label: function (feature, layer, cfg) {
       var p = feature.properties || {};
@@ -98,6 +111,63 @@ window.zzp = window.zzp || (function () {
       layer.setIcon(L.divIcon({className: 'zzp-label-icon', html: span, iconSize: null}));
     },
     scale: function (map) { L.control.scale({imperial: false, maxWidth: 160}).addTo(map); },
+    sync: function (map, cfg, groups) {
+      // Keep the top window's URL equal to the view (a permalink), without rerunning Python.
+      var selected = cfg.selected || null;
+      function visibleIds() {
+        return groups.filter(function (g) { return map.hasLayer(g[0]); }).map(function (g) { return g[1]; });
+      }
+      function url(path, extra) {
+        var top = window.top.location;
+        var u = new URL(path ? cfg.base + '/' + path : top.href, top.href);
+        var c = map.getCenter();
+        u.searchParams.set('bm', cfg.basemap);
+        u.searchParams.set('layers', visibleIds().join(','));
+        u.searchParams.set('c', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
+        u.searchParams.set('z', String(map.getZoom()));
+        if (selected) { u.searchParams.set('sel', selected); } else { u.searchParams.delete('sel'); }
+        Object.keys(extra || {}).forEach(function (k) { u.searchParams.set(k, extra[k]); });
+        return u.toString().replace(/%2C/g, ',');
+      }
+      var timer = null;
+      function push() {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          try { window.top.history.replaceState(window.top.history.state, '', url()); } catch (e) { /* not same-origin */ }
+        }, 250);
+      }
+      map.on('moveend overlayadd overlayremove', push);
+      this.onSelect = function (id) { selected = id; push(); };
+      var tools = L.control({position: 'topleft'});
+      tools.onAdd = function () {
+        var box = L.DomUtil.create('div', 'leaflet-bar zzp-tools');
+        function button(icon, title, act) {
+          var a = L.DomUtil.create('a', '', box);
+          a.href = '#'; a.innerHTML = ICONS[icon]; a.title = title; a.setAttribute('role', 'button');
+          a.setAttribute('aria-label', title);
+          L.DomEvent.on(a, 'click', function (e) { L.DomEvent.preventDefault(e); act(a); });
+          return a;
+        }
+        button('link', '复制本视图链接', function (a) {
+          var link = url();
+          var done = function () { a.innerHTML = ICONS.done; setTimeout(function () { a.innerHTML = ICONS.link; }, 1500); };
+          if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(link).then(done, function () { window.prompt('复制链接', link); });
+          } else { window.prompt('复制链接', link); }
+        });
+        button('print', '以当前视图出简报图', function () {
+          var b = map.getBounds();
+          window.top.location.href = url('briefing', {
+            from: cfg.page,
+            bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(4); }).join(',')
+          });
+        });
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      };
+      tools.addTo(map);
+    },
+    select: function (id) { if (this.onSelect) { this.onSelect(id); } },
     hideLater: function (map, groups) {
       setTimeout(function () { groups.forEach(function (g) { map.removeLayer(g); }); }, 0);
     },
@@ -174,14 +244,57 @@ class _HideLater(MacroElement):
         self.groups = ",".join(g.get_name() for g in groups)
 
 
+class _ViewSync(MacroElement):
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "zzp.sync({{ this._parent.get_name() }}, {{ this.config }}, [{{ this.groups }}]);"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, view: "ViewOptions", drawn: list[tuple[LayerSpec, folium.FeatureGroup]]):
+        super().__init__()
+        self._name = "ZzpViewSync"
+        self.config = js_literal(
+            {"page": view.page, "base": view.base_path, "basemap": view.basemap, "selected": view.selected}
+        )
+        self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.id)}]" for spec, group in drawn)
+
+
+class Fullscreen(plugins.Fullscreen):
+    """leaflet.fullscreen, served locally when ``python -m layers assets`` has run."""
+
+    @property
+    def default_js(self) -> list[tuple[str, str]]:
+        return [("Control.Fullscreen.js", assets.url("fullscreen.js"))]
+
+    @property
+    def default_css(self) -> list[tuple[str, str]]:
+        return [("Control.FullScreen.css", assets.url("fullscreen.css"))]
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """How a map page's map talks to its page: permalink, links, clean mode."""
+
+    page: str
+    basemap: str
+    base_path: str = ""
+    selected: str | None = None
+
+
 def new_map(
     basemap: Basemap | str = "none",
     center: tuple[float, float] = CITY_CENTER,
     zoom: int = CITY_ZOOM,
     tianditu_key: str | None = None,
     height: str | int = "100%",
+    clean: bool = False,
 ) -> folium.Map:
-    """An empty map with the chosen basemap, a metric scale bar and the shared script."""
+    """An empty map with the chosen basemap, a metric scale bar, fullscreen and the shared script.
+
+    ``clean`` hides the zoom, layer and tool controls (for screenshots); the
+    legend, scale bar and attribution stay.
+    """
     if isinstance(basemap, str):
         basemap = get_basemap(basemap)
     m = PlanMap(
@@ -208,6 +321,9 @@ def new_map(
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
     _Script(INTERACTION_JS).add_to(m)
     _Script(f"zzp.scale({m.get_name()});").add_to(m)
+    Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏", force_separate_button=True).add_to(m)
+    if clean:
+        _Script(f"{m.get_name()}.getContainer().classList.add('zzp-clean');").add_to(m)
     return m
 
 
@@ -222,6 +338,7 @@ def _feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> str:
             "record": spec.record_field,
             "detail": detail_url,
             "geometry": spec.geometry,
+            "layer": spec.id,
         }
     )
 
@@ -289,11 +406,14 @@ def finish_map(
     drawn: list[tuple[LayerSpec, folium.FeatureGroup]],
     visible: set[str] | None = None,
     legend_title: str = "图例",
+    view: ViewOptions | None = None,
 ) -> folium.LayerControl:
-    """Legend, deferred hiding of invisible layers, and the ``LayerControl`` (last)."""
+    """Legend, permalink sync (map pages), deferred hiding of invisible layers, ``LayerControl`` last."""
     visible = {spec.id for spec, _ in drawn if spec.visible} if visible is None else visible
     hidden = [(spec, group) for spec, group in drawn if spec.id not in visible]
     _Legend(legend_html([spec for spec, _ in drawn], legend_title), [spec.title for spec, _ in hidden]).add_to(m)
+    if view is not None:
+        _ViewSync(view, drawn).add_to(m)
     if hidden:
         _HideLater([group for _, group in hidden]).add_to(m)
     control = folium.LayerControl(collapsed=True, position="topright")

@@ -14,12 +14,13 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import mapbuild, store
+from layers import mapbuild, permalink, store
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from layers.catalog import LayerSpec, load_catalog
 from layers.display import DisplayLayer, prepare
 from layers.escape import escape_markdown
 from layers.paths import STATIC
+from layers.permalink import MapState
 
 APP_TITLE = "株洲“十四五”规划空间布局"
 ICON = STATIC / "icon.png"  # local file: a material-icon favicon would be fetched from Google
@@ -72,8 +73,22 @@ def current_basemap() -> Basemap:
     return basemap
 
 
+def url_state() -> MapState:
+    """The map state carried by the page's URL (a shared permalink), validated."""
+    return permalink.parse(st.query_params.to_dict(), load_catalog().ids())
+
+
+def base_path() -> str:
+    """Prefix of every page URL (``server.baseUrlPath``), so links work behind a proxy."""
+    path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{path}" if path else ""
+
+
 def sidebar() -> None:
     """The frame shared by every page."""
+    state = url_state()
+    if state.basemap and "basemap" not in st.session_state:
+        st.session_state["basemap"] = state.basemap
     with st.sidebar:
         ids = [b.id for b in BASEMAPS]
         st.selectbox(
@@ -87,6 +102,7 @@ def sidebar() -> None:
         chosen = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))
         if chosen.needs_key and not tianditu_key():
             st.info(f"{chosen.title}：{chosen.hint}。当前显示无底图。")
+        st.toggle("简洁模式（截图用）", key="clean", help="隐藏地图上的缩放、图层和工具按钮，只留图例、比例尺和署名；侧栏可用左上角箭头收起。")
         st.caption(
             "规划图件为示意图。图层标注“示意”的要素依规划文字绘制，不是测绘成果；"
             "每个要素都注明来源、方法与精度。"
@@ -129,13 +145,25 @@ def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set
     loads = load_layers(layer_ids)
     report_broken(loads)
     basemap = current_basemap()
-    m = mapbuild.new_map(basemap, tianditu_key=tianditu_key())
+    state = url_state()
+    if state.ignored:
+        st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
+    m = mapbuild.new_map(
+        basemap,
+        center=state.center or mapbuild.CITY_CENTER,
+        zoom=state.zoom or mapbuild.CITY_ZOOM,
+        tianditu_key=tianditu_key(),
+        clean=st.session_state.get("clean", False),
+    )
     drawn: list[tuple[LayerSpec, Any]] = []
     for load in loads:
         if load.ok:
             data = _display_cached(load.spec.id, store.file_stamp(load.spec), basemap.datum)
-            drawn.append((load.spec, mapbuild.add_layer(m, load.spec, data, catalog)))
-    mapbuild.finish_map(m, drawn, visible)
+            drawn.append((load.spec, mapbuild.add_layer(m, load.spec, data, catalog, detail_url=f"{base_path()}/projects?id=")))
+    if state.layers is not None:
+        visible = set(state.layers)
+    view = mapbuild.ViewOptions(page=view_id, basemap=basemap.id, base_path=base_path(), selected=state.selected)
+    mapbuild.finish_map(m, drawn, visible, view=view)
     result = st_folium(
         m,
         key=f"map-{view_id}",
@@ -144,7 +172,28 @@ def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set
         returned_objects=["last_active_drawing"],
     )
     drawing = (result or {}).get("last_active_drawing")
-    return (drawing or {}).get("properties") if drawing else None
+    if drawing:
+        return drawing.get("properties")
+    return find_selected(state.selected, loads) if state.selected else None
+
+
+def find_selected(selected: str, loads: list[store.LayerLoad]) -> dict[str, Any] | None:
+    """Resolve a permalink's ``sel`` (a record id, or ``layer:name``) to a feature reference."""
+    layer_id, _, name = selected.partition(":")
+    for load in loads:
+        if not load.ok:
+            continue
+        gdf, spec = load.gdf, load.spec
+        if spec.record_field and spec.record_field in gdf:
+            hits = gdf.index[gdf[spec.record_field] == selected]
+        elif name and layer_id == spec.id:
+            hits = gdf.index[gdf["name"] == name]
+        else:
+            continue
+        if len(hits):
+            row = gdf.index.get_loc(hits[0])
+            return {"_layer": spec.id, "_row": row, "name": gdf.iloc[row]["name"]}
+    return None
 
 
 def full_feature(properties: dict[str, Any] | None) -> tuple[LayerSpec, dict[str, Any]] | None:

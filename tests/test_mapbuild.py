@@ -54,10 +54,13 @@ def test_hidden_layers_are_hidden_after_binding():
     assert match and match.group(1).count("feature_group_") == 1
 
 
-def test_only_leaflet_is_loaded(overview_html):
+def test_only_leaflet_and_fullscreen_are_loaded(overview_html):
     scripts = re.findall(r'<script src="([^"]+)"', overview_html)
-    assert len(scripts) == 1 and scripts[0].endswith("leaflet.js")
-    assert "jquery" not in overview_html.lower()
+    assert [s.rsplit("/", 1)[-1] for s in scripts] in (
+        ["leaflet.js", "Control.FullScreen.js"],
+        ["leaflet.js", "Control.FullScreen.min.js"],
+    )
+    assert "jquery" not in overview_html.lower() and "bootstrap" not in overview_html.lower()
 
 
 def test_tooltips_render_text_not_html(overview_html):
