@@ -64,21 +64,26 @@ class Style:
 class Category:
     value: str
     label: str
-    style: Style
+    overrides: tuple[tuple[str, Any], ...]  # style keys this value changes
+    geometry: str | None = None  # legend swatch shape in layers mixing lines and areas
 
 
 @dataclass(frozen=True)
 class Categories:
-    """Style by the value of one property (e.g. ``zone`` or ``status``)."""
+    """Style by the value of one property (e.g. ``zone``, ``orientation`` or ``status``).
+
+    A layer may have several: each changes only the style keys it names, so
+    e.g. orientation sets the colour and status the dash pattern.
+    """
 
     field: str
     items: tuple[Category, ...]
 
-    def style_for(self, value: Any, default: Style) -> Style:
+    def overrides_for(self, value: Any) -> dict[str, Any]:
         for item in self.items:
             if item.value == str(value):
-                return item.style
-        return default
+                return dict(item.overrides)
+        return {}
 
 
 @dataclass(frozen=True)
@@ -107,20 +112,28 @@ class LayerSpec:
     popup: tuple[str, ...]
     required: tuple[str, ...] = ()
     label: str | None = None
-    categories: Categories | None = None
+    categories: tuple[Categories, ...] = ()
     record_field: str | None = None
     search_fields: tuple[str, ...] = field(default=("name",))
+    geometries: tuple[str, ...] = ()  # every geometry family allowed (default: ``geometry`` only)
     simplify_m: float = 0.0  # display-only simplification tolerance; files stay full resolution
     label_muted: bool = False  # grey context labels (e.g. neighbouring cities)
+
+    @property
+    def allowed_geometries(self) -> tuple[str, ...]:
+        return self.geometries or (self.geometry,)
 
     @property
     def path(self) -> Path:
         return GEODATA / self.file
 
     def style_for(self, properties: dict[str, Any]) -> Style:
-        if self.categories is None:
-            return self.style
-        return self.categories.style_for(properties.get(self.categories.field), self.style)
+        style = self.style
+        for categories in self.categories:
+            overrides = categories.overrides_for(properties.get(categories.field))
+            if overrides:
+                style = replace(style, **overrides)
+        return style
 
     @property
     def required_properties(self) -> tuple[str, ...]:
@@ -131,8 +144,7 @@ class LayerSpec:
         names = [*FEATURE_PROVENANCE, *self.required]
         if self.geometry == "Point":
             names.append("county")
-        if self.categories is not None:
-            names.append(self.categories.field)
+        names.extend(c.field for c in self.categories)
         if self.record_field:
             names.append(self.record_field)
         return tuple(dict.fromkeys(names))
@@ -164,11 +176,11 @@ class Catalog:
 
 
 _LAYER_KEYS = {
-    "id": str, "title": str, "group": str, "file": str, "geometry": str, "visible": bool,
+    "id": str, "title": str, "group": str, "file": str, "geometry": (str, list), "visible": bool,
     "legend": str, "tooltip": list, "popup": list, "style": dict, "provenance": dict,
 }
 _OPTIONAL_LAYER_KEYS = {
-    "required": list, "label": str, "categories": dict, "record_field": str, "search_fields": list,
+    "required": list, "label": str, "categories": (dict, list), "record_field": str, "search_fields": list,
     "simplify_m": (int, float), "label_muted": bool,
 }
 # Display simplification by geometry when a layer does not set ``simplify_m``.
@@ -195,7 +207,7 @@ def _check_keys(table: dict, required: dict, optional: dict, where: str) -> None
             raise CatalogError(f"{where}: 键 {key!r} 的类型应为 {expected}, 实为 {type(value).__name__}")
 
 
-def _parse_style(table: dict, where: str, base: Style | None = None) -> Style:
+def _parse_style_keys(table: dict, where: str) -> dict[str, Any]:
     _check_keys(table, {}, _STYLE_KEYS, where)
     for key in ("color", "fill_color"):
         if key in table and not _HEX.match(table[key]):
@@ -203,17 +215,28 @@ def _parse_style(table: dict, where: str, base: Style | None = None) -> Style:
     for key in ("opacity", "fill_opacity"):
         if key in table and not 0 <= table[key] <= 1:
             raise CatalogError(f"{where}: {key} 应在 0–1 之间")
-    return replace(base or Style(), **table)
+    keys = dict(table)
+    if keys.get("dash") == "":
+        keys["dash"] = None  # explicit solid line
+    return keys
 
 
-def _parse_categories(table: dict, base: Style, where: str) -> Categories:
+def _parse_style(table: dict, where: str) -> Style:
+    return replace(Style(), **_parse_style_keys(table, where))
+
+
+def _parse_categories(table: dict, where: str) -> Categories:
     _check_keys(table, {"field": str, "values": list}, {}, where)
     items = []
     for i, entry in enumerate(table["values"]):
         entry_where = f"{where}.values[{i}]"
-        _check_keys(entry, {"value": str}, {"label": str, "style": dict}, entry_where)
-        style = _parse_style(entry.get("style", {}), entry_where + ".style", base)
-        items.append(Category(entry["value"], entry.get("label", entry["value"]), style))
+        _check_keys(entry, {"value": str}, {"label": str, "style": dict, "geometry": str}, entry_where)
+        if entry.get("geometry", "Point") not in GEOMETRY_TYPES:
+            raise CatalogError(f"{entry_where}: 未知几何类型 {entry['geometry']!r}")
+        overrides = _parse_style_keys(entry.get("style", {}), entry_where + ".style")
+        items.append(
+            Category(entry["value"], entry.get("label", entry["value"]), tuple(overrides.items()), entry.get("geometry"))
+        )
     if not items:
         raise CatalogError(f"{where}: values 不能为空")
     return Categories(table["field"], tuple(items))
@@ -241,14 +264,19 @@ def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
         raise CatalogError(f"{where}: id 只能用小写字母、数字和下划线")
     if table["group"] not in groups:
         raise CatalogError(f"{_where(table, 'group')}: 未知分组 {table['group']!r}（可选: {', '.join(groups)}）")
-    if table["geometry"] not in GEOMETRY_TYPES:
-        raise CatalogError(f"{_where(table, 'geometry')}: 未知几何类型 {table['geometry']!r}（可选: {', '.join(GEOMETRY_TYPES)}）")
+    geometries = table["geometry"] if isinstance(table["geometry"], list) else [table["geometry"]]
+    for geometry in geometries:
+        if geometry not in GEOMETRY_TYPES:
+            raise CatalogError(f"{_where(table, 'geometry')}: 未知几何类型 {geometry!r}（可选: {', '.join(GEOMETRY_TYPES)}）")
     if not table["file"].endswith(".geojson") or ".." in Path(table["file"]).parts:
         raise CatalogError(f"{_where(table, 'file')}: 应为 geodata/ 下的 .geojson 文件")
     style = _parse_style(table["style"], _where(table, "style"))
-    categories = None
-    if "categories" in table:
-        categories = _parse_categories(table["categories"], style, _where(table, "categories"))
+    raw_categories = table.get("categories", [])
+    if isinstance(raw_categories, dict):
+        raw_categories = [raw_categories]
+    categories = tuple(
+        _parse_categories(c, _where(table, f"categories[{i}]")) for i, c in enumerate(raw_categories)
+    )
     for key in ("tooltip", "popup", "required", "search_fields"):
         if not all(isinstance(v, str) for v in table.get(key, [])):
             raise CatalogError(f"{_where(table, key)}: 应为字段名列表")
@@ -257,7 +285,8 @@ def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
         title=table["title"],
         group=table["group"],
         file=table["file"],
-        geometry=table["geometry"],
+        geometry=geometries[0],
+        geometries=tuple(geometries),
         visible=table["visible"],
         style=style,
         legend=table["legend"],
@@ -269,7 +298,7 @@ def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
         categories=categories,
         record_field=table.get("record_field"),
         search_fields=tuple(table.get("search_fields", ("name",))),
-        simplify_m=float(table.get("simplify_m", DEFAULT_SIMPLIFY_M[table["geometry"]])),
+        simplify_m=float(table.get("simplify_m", DEFAULT_SIMPLIFY_M[geometries[0]])),
         label_muted=table.get("label_muted", False),
     )
 

@@ -33,8 +33,8 @@ METRES_PER_DEGREE = 111_320.0
 
 def display_fields(spec: LayerSpec) -> list[str]:
     """Properties the map needs for this layer, in a stable order."""
-    wanted = ["name", *spec.tooltip, *spec.popup]
-    for extra in (spec.label, spec.record_field, spec.categories.field if spec.categories else None, "id"):
+    wanted = ["name", *spec.tooltip, *spec.popup, *(c.field for c in spec.categories)]
+    for extra in (spec.label, spec.record_field, "id"):
         if extra:
             wanted.append(extra)
     return list(dict.fromkeys(wanted))

@@ -355,17 +355,23 @@ def add_layer(
 
     ``data`` is the layer's GeoDataFrame (prepared for display here, WGS-84) or
     an already prepared :class:`~layers.display.DisplayLayer` (cached by pages).
-    ``selected`` is the id (``record_id`` or ``id``) of a feature to emphasise.
+    ``selected`` is a permalink selection (a record id, or ``layer:name``) to emphasise.
     """
     if isinstance(data, gpd.GeoDataFrame):
         data = prepare(spec, data, WGS84_DATUM)
     group = folium.FeatureGroup(name=spec.title, show=True, control=True)
-    key_field = spec.record_field or "id"
+
+    def is_selected(props: dict[str, Any]) -> bool:
+        if selected is None:
+            return False
+        if spec.record_field and props.get(spec.record_field) == selected:
+            return True
+        return selected == f"{spec.id}:{props.get('name')}"
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         props = feature["properties"]
         options = spec.style_for(props).leaflet()
-        if selected is not None and props.get(key_field) == selected:
+        if is_selected(props):
             options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
         return options
 

@@ -164,7 +164,7 @@ def read_vector(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
 def validate_frame(
     gdf: gpd.GeoDataFrame,
     file: str,
-    expected_geometry: str | None = None,
+    expected_geometry: str | tuple[str, ...] | None = None,
     required: tuple[str, ...] = (),
     extent: tuple[float, float, float, float] | None = None,
 ) -> list[Problem]:
@@ -192,7 +192,7 @@ def load_layer(spec: LayerSpec) -> gpd.GeoDataFrame:
     """Read a catalog layer and check it against its declaration (type, properties, extent)."""
     label = f"geodata/{spec.file}"
     gdf = read_vector(spec.path, label)
-    problems = validate_frame(gdf, label, spec.geometry, spec.required_properties, PLAN_EXTENT)
+    problems = validate_frame(gdf, label, spec.allowed_geometries, spec.required_properties, PLAN_EXTENT)
     if problems:
         raise VectorDataError(problems)
     return gdf

@@ -8,10 +8,13 @@ web map shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from layers.catalog import LayerSpec, Style
+
+# Leaflet sizes are CSS pixels (1/96 in); matplotlib sizes are points (1/72 in).
+PX_TO_PT = 0.75
 
 
 @dataclass(frozen=True)
@@ -23,13 +26,20 @@ class LegendEntry:
 
 
 def legend_entries(spec: LayerSpec) -> list[LegendEntry]:
-    """One row per symbol: the layer itself, or one per category."""
-    if spec.categories is None:
+    """One row per symbol: the layer itself, or one per category value.
+
+    With several category fields (colour by one, dash by another) the first
+    field's rows carry the layer name; later fields' rows show only their value.
+    """
+    if not spec.categories:
         return [LegendEntry(spec.id, spec.legend, spec.style, spec.geometry)]
-    return [
-        LegendEntry(spec.id, f"{spec.legend}：{item.label}", item.style, spec.geometry)
-        for item in spec.categories.items
-    ]
+    entries = []
+    for depth, categories in enumerate(spec.categories):
+        for item in categories.items:
+            label = f"{spec.legend}：{item.label}" if depth == 0 else f"　{item.label}"
+            style = replace(spec.style, **dict(item.overrides))
+            entries.append(LegendEntry(spec.id, label, style, item.geometry or spec.geometry))
+    return entries
 
 
 def swatch_html(entry: LegendEntry) -> str:
@@ -63,29 +73,37 @@ def legend_html(specs: list[LayerSpec], title: str = "图例") -> str:
 
 
 def matplotlib_kwargs(style: Style, geometry: str) -> dict:
-    """The same symbol for matplotlib/geopandas ``plot``."""
-    kwargs: dict = {"alpha": None}
+    """The same symbol for matplotlib, at the same physical size as on screen.
+
+    Keyword arguments of a collection: ``PathCollection`` (polygons),
+    ``LineCollection`` (lines) or ``Axes.scatter`` (points, ``s`` in pt²).
+    Colours carry Leaflet's ``opacity``/``fillOpacity`` as alpha; a Leaflet
+    ``dashArray`` in pixels becomes a dash pattern in points.
+    """
+    stroke = _rgba(style.color, style.opacity)
+    linewidth = style.weight * PX_TO_PT
+    fill = _rgba(style.fill_color or style.color, style.fill_opacity)
     if geometry == "Point":
-        kwargs.update(
-            color=style.fill_color or style.color,
-            edgecolor=style.color,
-            markersize=(style.radius * 2.2) ** 2 / 4,
-            linewidth=0.5,
-        )
-    elif geometry == "LineString":
-        kwargs.update(color=style.color, linewidth=style.weight * 0.6)
-        if style.dash:
-            on, off, *_ = [float(x) for x in style.dash.replace(",", " ").split()] + [4.0]
-            kwargs["linestyle"] = (0, (on * 0.6, off * 0.6))
-    else:
-        kwargs.update(
-            facecolor=_rgba(style.fill_color or style.color, style.fill_opacity),
-            edgecolor=_rgba(style.color, style.opacity),
-            linewidth=style.weight * 0.6,
-        )
-        if style.dash:
-            kwargs["linestyle"] = "--"
+        # Leaflet's radius excludes the stroke, as matplotlib's marker size does.
+        return {"s": (2 * style.radius * PX_TO_PT) ** 2, "facecolor": fill, "edgecolor": stroke, "linewidth": linewidth}
+    kwargs: dict = {"edgecolor": stroke, "linewidth": linewidth, "linestyle": _dashes(style.dash, linewidth)}
+    kwargs["facecolor"] = "none" if geometry == "LineString" else fill
     return kwargs
+
+
+def _dashes(dash: str | None, linewidth: float) -> str | tuple[float, tuple[float, ...]]:
+    """Leaflet ``dashArray`` (pixels, SVG rules) → matplotlib dash tuple.
+
+    matplotlib multiplies dash lengths by the line width, so they are divided
+    by it here; an odd SVG list is repeated to make it even, as browsers do.
+    """
+    if not dash:
+        return "solid"
+    lengths = [float(x) for x in dash.replace(",", " ").split()]
+    if len(lengths) % 2:
+        lengths *= 2
+    scale = PX_TO_PT / max(linewidth, 1e-6)
+    return (0.0, tuple(length * scale for length in lengths))
 
 
 def _rgba(hex_color: str, alpha: float) -> tuple[float, float, float, float]:

@@ -1,8 +1,6 @@
-"""Streamlit glue shared by ``app.py`` and the pages: the page list, the sidebar, map views.
+"""Streamlit frame shared by ``app.py`` and the pages: page list, sidebar, cached layer loads.
 
-Pages stay thin: they name the layers they show and call :func:`map_view`.
-Everything about drawing (styles, geometry, legend) comes from the catalog
-through :mod:`layers.mapbuild`.
+Map views live in :mod:`layers.mapview`; pages stay thin and only compose.
 """
 
 from __future__ import annotations
@@ -12,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from layers import mapbuild, permalink, store
+from layers import mapbuild, permalink, records, search, store
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
-from layers.catalog import LayerSpec, load_catalog
-from layers.display import DisplayLayer, prepare
-from layers.escape import escape_markdown
+from layers.catalog import load_catalog
+from layers.display import prepare
 from layers.paths import STATIC
 from layers.permalink import MapState
 
@@ -37,8 +35,26 @@ class PageInfo:
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/overview.py", "总览", ":material/map:", "overview", default=True),
+    PageInfo("pages/structure.py", "空间格局", ":material/hub:", "structure"),
+    PageInfo("pages/transport.py", "交通网络", ":material/train:", "transport"),
+    PageInfo("pages/parks_towns.py", "园区与小镇", ":material/factory:", "parks_towns"),
+    PageInfo("pages/projects.py", "项目库", ":material/list_alt:", "projects"),
     PageInfo("pages/data.py", "数据与来源", ":material/dataset:", "data"),
 )
+
+
+def require_frame() -> None:
+    """Make a page opened by deep link run inside ``app.py``'s frame.
+
+    Until some session has run ``st.navigation``, Streamlit treats a ``pages/``
+    folder as a legacy multipage app and runs ``/transport`` without app.py
+    (no sidebar, no router).  Flipping that switch and rerunning sends the same
+    request through app.py; page hashes come from the URL path in both modes,
+    so the user lands on the page they asked for.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def page_info(url_path: str) -> PageInfo:
@@ -103,10 +119,32 @@ def sidebar() -> None:
         if chosen.needs_key and not tianditu_key():
             st.info(f"{chosen.title}：{chosen.hint}。当前显示无底图。")
         st.toggle("简洁模式（截图用）", key="clean", help="隐藏地图上的缩放、图层和工具按钮，只留图例、比例尺和署名；侧栏可用左上角箭头收起。")
+        search_box()
         st.caption(
             "规划图件为示意图。图层标注“示意”的要素依规划文字绘制，不是测绘成果；"
             "每个要素都注明来源、方法与精度。"
         )
+
+
+SEARCH_LIMIT = 8
+
+
+def search_box() -> None:
+    """Search records and map features by (partial) name, county or category."""
+    query = st.text_input("搜索项目或地点", key="search", placeholder="如：清水塘、醴陵、高铁")
+    if not query.strip():
+        return
+    hits = search.search(query, load_layers(load_catalog().ids()))
+    if not hits:
+        st.caption("没有找到匹配的项目或地点。")
+        return
+    st.caption(f"找到 {len(hits)} 条" + ("（显示前 8 条）" if len(hits) > SEARCH_LIMIT else ""))
+    for hit in hits[:SEARCH_LIMIT]:
+        page = page_info(hit.page)
+        params = {"id": hit.record_id} if hit.record_id else {"sel": f"{hit.layer_id}:{hit.name}"}
+        st.page_link(page.file, label=f"{hit.name} · {hit.county or hit.layer_title}", query_params=params)
+    if len(hits) > SEARCH_LIMIT:
+        st.page_link(page_info("projects").file, label="在项目库中查看全部 ›", query_params={"q": query})
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -114,10 +152,13 @@ def _load_cached(layer_id: str, stamp: float) -> store.LayerLoad:
     return store.load(load_catalog().get(layer_id))
 
 
+def layer_load(layer_id: str) -> store.LayerLoad:
+    """One catalog layer, cached; the file's mtime is part of the key so edits show up."""
+    return _load_cached(layer_id, store.file_stamp(load_catalog().get(layer_id)))
+
+
 def load_layers(layer_ids: list[str]) -> list[store.LayerLoad]:
-    """Cached loads; the file's mtime is part of the key so edits show up."""
-    catalog = load_catalog()
-    return [_load_cached(layer_id, store.file_stamp(catalog.get(layer_id))) for layer_id in layer_ids]
+    return [layer_load(layer_id) for layer_id in layer_ids]
 
 
 def report_broken(loads: list[store.LayerLoad]) -> None:
@@ -127,113 +168,6 @@ def report_broken(loads: list[store.LayerLoad]) -> None:
                 f"图层「{load.spec.title}」（{load.spec.file}）已停用，其他图层不受影响：\n\n"
                 + "\n".join(f"- {p}" for p in load.problems)
             )
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _display_cached(layer_id: str, stamp: float, datum: str) -> DisplayLayer | None:
-    load = _load_cached(layer_id, stamp)
-    return prepare(load.spec, load.gdf, datum) if load.ok else None
-
-
-def map_view(view_id: str, layer_ids: list[str], height: int = 620, visible: set[str] | None = None) -> dict[str, Any] | None:
-    """Draw the layers on a map; return the properties of the clicked feature, if any.
-
-    ``returned_objects`` is limited to ``last_active_drawing``: panning and
-    zooming never rerun Python, a click reruns once.
-    """
-    catalog = load_catalog()
-    loads = load_layers(layer_ids)
-    report_broken(loads)
-    basemap = current_basemap()
-    state = url_state()
-    if state.ignored:
-        st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
-    m = mapbuild.new_map(
-        basemap,
-        center=state.center or mapbuild.CITY_CENTER,
-        zoom=state.zoom or mapbuild.CITY_ZOOM,
-        tianditu_key=tianditu_key(),
-        clean=st.session_state.get("clean", False),
-    )
-    drawn: list[tuple[LayerSpec, Any]] = []
-    for load in loads:
-        if load.ok:
-            data = _display_cached(load.spec.id, store.file_stamp(load.spec), basemap.datum)
-            drawn.append((load.spec, mapbuild.add_layer(m, load.spec, data, catalog, detail_url=f"{base_path()}/projects?id=")))
-    if state.layers is not None:
-        visible = set(state.layers)
-    view = mapbuild.ViewOptions(page=view_id, basemap=basemap.id, base_path=base_path(), selected=state.selected)
-    mapbuild.finish_map(m, drawn, visible, view=view)
-    result = st_folium(
-        m,
-        key=f"map-{view_id}",
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-    )
-    drawing = (result or {}).get("last_active_drawing")
-    if drawing:
-        return drawing.get("properties")
-    return find_selected(state.selected, loads) if state.selected else None
-
-
-def find_selected(selected: str, loads: list[store.LayerLoad]) -> dict[str, Any] | None:
-    """Resolve a permalink's ``sel`` (a record id, or ``layer:name``) to a feature reference."""
-    layer_id, _, name = selected.partition(":")
-    for load in loads:
-        if not load.ok:
-            continue
-        gdf, spec = load.gdf, load.spec
-        if spec.record_field and spec.record_field in gdf:
-            hits = gdf.index[gdf[spec.record_field] == selected]
-        elif name and layer_id == spec.id:
-            hits = gdf.index[gdf["name"] == name]
-        else:
-            continue
-        if len(hits):
-            row = gdf.index.get_loc(hits[0])
-            return {"_layer": spec.id, "_row": row, "name": gdf.iloc[row]["name"]}
-    return None
-
-
-def full_feature(properties: dict[str, Any] | None) -> tuple[LayerSpec, dict[str, Any]] | None:
-    """The clicked feature's complete record, from the full-resolution layer.
-
-    The browser only gets the properties its popups need; ``_layer`` and the
-    feature id (its row) lead back to everything else.
-    """
-    if not properties or "_layer" not in properties:
-        return None
-    try:
-        spec = load_catalog().get(str(properties["_layer"]))
-        load = _load_cached(spec.id, store.file_stamp(spec))
-        row = load.gdf.iloc[int(properties["_row"])] if load.ok else None
-    except (KeyError, ValueError, IndexError, TypeError):
-        return None
-    if row is None:
-        return None
-    return spec, {k: v for k, v in row.items() if k != "geometry"}
-
-
-def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图上的要素查看详情。") -> None:
-    """The panel beside a map: the clicked feature's attributes, plan text and provenance."""
-    catalog = load_catalog()
-    found = full_feature(properties)
-    if found is None:
-        st.caption(hint)
-        return
-    spec, record = found
-    st.caption(spec.title)
-    st.subheader(str(record.get("name", "（未命名要素）")))
-    if record.get("quote"):
-        st.markdown(f"> {escape_markdown(str(record['quote']))}")
-    skip = {"name", "quote", "geometry"}
-    rows = [
-        {"属性": catalog.label(k), "值": str(v)}
-        for k, v in record.items()
-        if k not in skip and not str(k).startswith("_") and v is not None and str(v) not in ("", "nan")
-    ]
-    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 ATTRIBUTION_MD = """
@@ -290,3 +224,79 @@ def layer_downloads() -> None:
                 key=f"dl-{spec.id}",
                 width="stretch",
             )
+
+
+def layer_notes(layer_ids: list[str]) -> None:
+    """What each layer is, where it comes from and how exact it is (schematic layers say so)."""
+    catalog = load_catalog()
+    with st.expander("图层说明与数据来源", expanded=False):
+        for layer_id in layer_ids:
+            spec = catalog.get(layer_id)
+            prov = spec.provenance
+            flag = "（示意）" if prov.schematic else ""
+            st.markdown(f"**{spec.title}**{flag}：{prov.description}")
+            st.caption(f"来源：{prov.source}；方法：{prov.method}；精度：{prov.accuracy}")
+
+
+def plan_summary() -> None:
+    """Headline counts, computed from the layers (never typed in)."""
+    counts = {load.spec.id: len(load.gdf) for load in load_layers(["town_hierarchy", "featured_towns", "industrial_parks", "projects"]) if load.ok}
+    rail = layer_load("rail_network")
+    expressways = layer_load("expressway_network")
+    lines = []
+    if rail.ok:
+        lines.append(f"铁路“六纵四横” {rail.gdf[rail.gdf['network'] == '六纵四横']['name'].nunique()} 条")
+    if expressways.ok:
+        lines.append(f"高速公路“五纵六横” {expressways.gdf[expressways.gdf['network'] == '五纵六横']['name'].nunique()} 条")
+    labels = {"town_hierarchy": "城镇", "featured_towns": "特色小镇", "industrial_parks": "园区与平台", "projects": "项目记录"}
+    lines += [f"{labels[k]} {v} 个" for k, v in counts.items()]
+    st.markdown("**规划要素**\n\n" + "\n".join(f"- {line}" for line in lines))
+    st.page_link(page_info("projects").file, label="打开项目库 ›")
+
+
+def record_page(projects: store.LayerLoad, record_id: str) -> None:
+    """One project record: facts, highlighted plan text, a small map, related records, map link."""
+    gdf = projects.gdf
+    match = gdf[gdf["id"] == record_id]
+    st.page_link(page_info("projects").file, label="‹ 返回项目库")
+    if match.empty:
+        st.title("项目库")
+        st.error(f"没有编号为 “{record_id}” 的项目记录。")
+        return
+    row = match.iloc[0]
+    record = {k: v for k, v in row.items() if k != "geometry"}
+    st.title(record["name"])
+    if record.get("alias"):
+        st.caption(f"又称：{record['alias']}")
+    facts, place = st.columns([3, 2], gap="medium")
+    with facts:
+        st.markdown(
+            f"**类别**：{record['category']}　**县市区**：{record['county']}　**阶段**：{record['stage']}\n\n"
+            f"**规划表述**：{record['status']}\n\n**规划出处**：{record['plan_ref']}"
+        )
+        st.markdown("**规划原文**")
+        st.markdown("> " + records.highlight(record["excerpt"], record["name"], record.get("alias", "")))
+        st.caption(f"位置：{record['method']}；精度：{record['accuracy']}" + (f"；{record['note']}" if record.get("note") else ""))
+        page, params = records.map_link(record, row.geometry)
+        st.page_link(page_info(page).file, label="在地图中查看 ›", query_params=params)
+        related = [r for r in str(record.get("related") or "").split(";") if r]
+        if related:
+            st.markdown("**相关项目**")
+            names = dict(zip(gdf["id"], gdf["name"]))
+            for rid in related:
+                if rid in names:
+                    st.page_link(page_info("projects").file, label=names[rid], query_params={"id": rid})
+    with place:
+        catalog = load_catalog()
+        spec = catalog.get("projects")
+        one = match.reset_index(drop=True)
+        bounds = row.geometry.bounds
+        m = mapbuild.new_map(current_basemap(), center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=records.zoom_for(bounds, 360), tianditu_key=tianditu_key())
+        drawn = []
+        counties = layer_load("admin_counties")
+        if counties.ok:
+            drawn.append((counties.spec, mapbuild.add_layer(m, counties.spec, counties.gdf, catalog)))
+        data = prepare(spec, one, current_basemap().datum)
+        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=f"{base_path()}/projects?id=")))
+        mapbuild.finish_map(m, drawn, {"admin_counties", "projects"})
+        st_folium(m, key=f"record-map-{record_id}", height=380, use_container_width=True, returned_objects=[])

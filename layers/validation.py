@@ -89,8 +89,9 @@ def check_in_extent(geoms: Iterable, file: str, extent=PLAN_EXTENT) -> list[Prob
     return problems
 
 
-def check_geometries(geoms: Iterable, file: str, expected: str | None = None) -> list[Problem]:
-    """Null, empty, invalid and wrongly typed geometries."""
+def check_geometries(geoms: Iterable, file: str, expected: str | tuple[str, ...] | None = None) -> list[Problem]:
+    """Null, empty, invalid and wrongly typed geometries (``expected``: allowed families)."""
+    allowed = (expected,) if isinstance(expected, str) else expected
     problems = []
     for i, geom in enumerate(geoms):
         if geom is None:
@@ -102,8 +103,8 @@ def check_geometries(geoms: Iterable, file: str, expected: str | None = None) ->
         problems += check_coordinate_ranges(shapely.get_coordinates(geom), file, i)
         if not geom.is_valid:
             problems.append(Problem(file, f"几何无效：{_explain(geom)}", i))
-        if expected and geometry_family(geom.geom_type) != expected:
-            problems.append(Problem(file, f"几何类型为 {geom.geom_type}，目录声明为 {expected}", i))
+        if allowed and geometry_family(geom.geom_type) not in allowed:
+            problems.append(Problem(file, f"几何类型为 {geom.geom_type}，目录声明为 {'/'.join(allowed)}", i))
     return problems
 
 

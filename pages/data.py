@@ -4,6 +4,8 @@ import streamlit as st
 
 from layers import ui
 
+ui.require_frame()
+
 st.title("数据与来源")
 st.markdown(
     "所有图层以 GeoJSON（WGS-84，EPSG:4326）存放在 `geodata/` 中。"

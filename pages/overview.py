@@ -2,14 +2,29 @@
 
 import streamlit as st
 
-from layers import ui
+from layers import mapview, ui
 
-OVERVIEW_LAYERS = ["neighbour_cities", "admin_counties"]
+ui.require_frame()
+
+OVERVIEW_LAYERS = [
+    "neighbour_cities",
+    "admin_counties",
+    "spatial_structure",
+    "planning_zones",
+    "protection_pattern",
+    "rail_network",
+    "expressway_network",
+    "industrial_parks",
+    "town_hierarchy",
+    "projects",
+]
+VISIBLE = {"neighbour_cities", "admin_counties", "spatial_structure", "rail_network", "expressway_network", "town_hierarchy"}
 
 st.title(ui.APP_TITLE)
-st.caption("株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要 · 发展空间布局")
+st.caption("株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要 · 第五章 发展空间布局 · 示意")
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
-    clicked = ui.map_view("overview", OVERVIEW_LAYERS)
+    clicked = mapview.map_view("overview", OVERVIEW_LAYERS, visible=VISIBLE)
 with detail_column:
-    ui.feature_details(clicked)
+    mapview.feature_details(clicked, hint="点击地图上的要素查看详情；右上角图层按钮可切换图层。")
+    ui.plan_summary()

@@ -70,3 +70,58 @@ def test_clicking_a_feature_shows_its_full_record_beside_the_map():
     assert [s.value for s in at.subheader] == ["醴陵市"]
     table = at.dataframe[0].value
     assert "430281" in set(table["值"])  # adcode comes from the full record, not the light popup data
+
+
+def test_every_project_record_opens_and_shows_its_name():
+    from layers.catalog import load_catalog
+    from layers.reader import load_layer
+
+    projects = load_layer(load_catalog().get("projects"))
+    at = run_page(ui.page_info("projects"))
+    for record_id, name in zip(projects["id"], projects["name"]):
+        at.query_params["id"] = record_id
+        at.run()
+        assert not at.exception, (record_id, [e.value for e in at.exception])
+        assert at.title[0].value == name, record_id
+        assert any("规划原文" in m.value for m in at.markdown), record_id
+
+
+def test_unknown_record_id_says_so():
+    at = run_page(ui.page_info("projects"))
+    at.query_params["id"] = "no-such-record"
+    at.run()
+    assert not at.exception
+    assert "no-such-record" in at.error[0].value
+
+
+def test_project_table_filters():
+    at = run_page(ui.page_info("projects"))
+    at.selectbox[0].select("铁路").run()
+    table = at.dataframe[0].value
+    assert len(table) and set(table["类别"]) == {"铁路"}
+
+
+def test_clicking_a_railway_shows_its_details_and_record_link():
+    at = run_page(ui.page_info("transport"))
+    click(at, "rail_network", 0, "京广高铁")
+    assert not at.exception
+    assert at.subheader[0].value == "京广高铁"
+    assert any("projects" in str(link.proto.page) for link in at.get("page_link"))
+
+
+def test_sidebar_search_lists_matching_records():
+    at = run_page(ui.page_info("overview"))
+    at.sidebar.text_input[0].input("清水塘").run()
+    labels = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert any(label.startswith("清水塘") for label in labels)
+
+
+def test_permalink_selection_opens_the_details():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["sel"] = "park-liling-etdz"
+    at.run()
+    at.switch_page("pages/parks_towns.py")
+    at.query_params["sel"] = "park-liling-etdz"
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value == "醴陵经开区"

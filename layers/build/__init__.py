@@ -10,7 +10,11 @@ import csv
 from pathlib import Path
 
 from layers.build.common import SOURCES, Counties, Gazetteer, read_table, write_layer
+from layers.build.areas import build_protection, build_structure, build_zones
+from layers.build.parks import build_parks
+from layers.build.projects import build_projects
 from layers.build.towns import build_featured_towns, build_town_hierarchy
+from layers.build.transport import build_expressways, build_hubs, build_rail, build_trunk_roads
 from layers.paths import GEODATA
 
 OCR_COLUMNS = ("seed_form", "corrected", "where", "line")
@@ -38,7 +42,17 @@ def build_plan(out_dir: Path = GEODATA) -> dict[str, Path]:
     builders = {
         "town_hierarchy": build_town_hierarchy,
         "featured_towns": build_featured_towns,
+        "rail_network": build_rail,
+        "expressway_network": build_expressways,
+        "trunk_roads": build_trunk_roads,
+        "transport_hubs": build_hubs,
+        "industrial_parks": build_parks,
+        "spatial_structure": build_structure,
+        "protection_pattern": build_protection,
+        "planning_zones": build_zones,
     }
-    written = {layer_id: write_layer(layer_id, build(gazetteer, counties), out_dir) for layer_id, build in builders.items()}
+    built = {layer_id: build(gazetteer, counties) for layer_id, build in builders.items()}
+    built["projects"] = build_projects(gazetteer, counties, built)
+    written = {layer_id: write_layer(layer_id, features, out_dir) for layer_id, features in built.items()}
     written["ocr_corrections"] = merge_ocr_corrections(out_dir)
     return written

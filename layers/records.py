@@ -1,0 +1,146 @@
+"""Project records: filtering, the excerpt with the name highlighted, links to the map.
+
+The records are the ``projects`` catalog layer.  Everything here is plain
+Python (no Streamlit) so it is tested directly; ``pages/projects.py`` composes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from layers.escape import escape_markdown
+from layers.paths import GEODATA
+from layers.permalink import MapState
+from layers.search import normalise
+
+ALL = "全部"
+# Which map page shows a record best, by category (others: the overview with the projects layer).
+PAGE_BY_CATEGORY = {
+    "铁路": "transport",
+    "高速公路": "transport",
+    "国省干线": "transport",
+    "枢纽与港航": "transport",
+    "产业园区": "parks_towns",
+    "特色小镇": "parks_towns",
+}
+LINKED_LAYERS = {
+    "transport": ("rail_network", "expressway_network", "trunk_roads", "transport_hubs"),
+    "parks_towns": ("industrial_parks", "featured_towns", "town_hierarchy"),
+}
+TABLE_COLUMNS = {
+    "name": "名称", "category": "类别", "county": "县市区", "stage": "阶段", "status": "规划表述",
+    "columns": "专栏", "plan_ref": "规划出处", "accuracy": "精度", "id": "编号",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str = ALL
+    county: str = ALL
+    stage: str = ALL
+    column: str = ALL
+    query: str = ""
+
+
+def options(records: gpd.GeoDataFrame, field: str) -> list[str]:
+    """Choices for a filter: every value, splitting multi-valued fields (``、``)."""
+    values: set[str] = set()
+    for value in records[field].fillna(""):
+        values.update(v for v in str(value).split("、") if v)
+    return [ALL, *sorted(values)]
+
+
+def apply(records: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    keep = records.index == records.index
+    for field, wanted in (("category", filters.category), ("county", filters.county), ("stage", filters.stage), ("columns", filters.column)):
+        if wanted != ALL:
+            keep &= records[field].fillna("").apply(lambda v, w=wanted: w in str(v).split("、"))
+    if filters.query.strip():
+        words = [normalise(w) for w in filters.query.split()]
+        text = (records["name"].fillna("") + " " + records["alias"].fillna("") + " " + records["county"].fillna("") + " " + records["category"].fillna("")).map(normalise)
+        keep &= text.apply(lambda t: all(w in t for w in words))
+    return records[keep]
+
+
+def table(records: gpd.GeoDataFrame):
+    """The columns a reader needs, with Chinese headers."""
+    return records[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
+
+
+def to_csv(records: gpd.GeoDataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame = records.drop(columns="geometry")
+    frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
+
+
+def to_geojson(records: gpd.GeoDataFrame) -> bytes:
+    return json.dumps(json.loads(records.to_json(drop_id=True)), ensure_ascii=False).encode("utf-8")
+
+
+def _ocr_variants(text: str) -> set[str]:
+    """The name as the OCR'd seed may spell it, so it is found inside verbatim excerpts."""
+    variants = {text}
+    path = GEODATA / "ocr_corrections.csv"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for v in list(variants):
+                    if row["corrected"] in v:
+                        variants.add(v.replace(row["corrected"], row["seed_form"]))
+    return variants
+
+
+def name_variants(name: str, alias: str = "") -> list[str]:
+    """Name, alias and their core (without brackets), longest first."""
+    bases = {n for n in (name, alias) if n}
+    bases |= {re.sub(r"[（(].*?[）)]", "", n).strip("“”") for n in list(bases)}
+    found = set()
+    for base in bases:
+        if len(base) >= 2:
+            found |= _ocr_variants(base)
+    return sorted(found, key=len, reverse=True)
+
+
+def highlight(excerpt: str, name: str, alias: str = "") -> str:
+    """Markdown of the excerpt, escaped, with every mention of the item in bold."""
+    variants = name_variants(name, alias)
+    if not variants:
+        return escape_markdown(excerpt)
+    pattern = re.compile("|".join(re.escape(v) for v in variants))
+    out, last = [], 0
+    for match in pattern.finditer(excerpt):
+        out.append(escape_markdown(excerpt[last : match.start()]))
+        out.append(f"**{escape_markdown(match.group(0))}**")
+        last = match.end()
+    out.append(escape_markdown(excerpt[last:]))
+    return "".join(out)
+
+
+def zoom_for(bounds: tuple[float, float, float, float], pixels: int = 560) -> int:
+    """A Web-Mercator zoom that fits ``bounds`` (lon/lat) in about ``pixels``."""
+    minx, miny, maxx, maxy = bounds
+    span = max(maxx - minx, (maxy - miny) * 1.15, 0.004)
+    return max(8, min(14, int(math.floor(math.log2(360 * pixels / (256 * span))))))
+
+
+def map_link(record: dict, geometry) -> tuple[str, dict[str, str]]:
+    """The map page that shows this record, and query parameters centring it there."""
+    page = PAGE_BY_CATEGORY.get(record["category"], "overview")
+    bounds = geometry.bounds
+    centroid = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
+    layers = LINKED_LAYERS.get(page)
+    state = MapState(
+        layers=None if layers else ("admin_counties", "projects"),
+        center=centroid,
+        zoom=zoom_for(bounds),
+        selected=record["id"],
+    )
+    return page, state.query()

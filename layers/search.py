@@ -1,0 +1,86 @@
+"""One search over project records and map features, by name, county and category.
+
+Matching is by substring on normalised text (full-width and spacing ignored), so
+a partial name finds every item that contains it: 清水塘 finds 清水塘大桥,
+清水塘公园, 清水塘生态科技产业新城 …  Results that stand for a project record
+open that record; other features open their map page at the feature.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from layers.store import LayerLoad
+
+# Which page shows a layer when a search result has no project record.
+LAYER_PAGES = {
+    "spatial_structure": "structure",
+    "planning_zones": "structure",
+    "protection_pattern": "structure",
+    "rail_network": "transport",
+    "expressway_network": "transport",
+    "trunk_roads": "transport",
+    "transport_hubs": "transport",
+    "industrial_parks": "parks_towns",
+    "town_hierarchy": "parks_towns",
+    "featured_towns": "parks_towns",
+    "admin_counties": "overview",
+    "neighbour_cities": "overview",
+    "projects": "projects",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    name: str
+    layer_id: str
+    layer_title: str
+    county: str
+    category: str
+    record_id: str | None
+    score: int
+
+    @property
+    def page(self) -> str:
+        return "projects" if self.record_id else LAYER_PAGES.get(self.layer_id, "overview")
+
+
+def normalise(text: object) -> str:
+    folded = unicodedata.normalize("NFKC", "" if text is None else str(text)).lower()
+    return re.sub(r"[\s·•“”\"'（）()、，,。]", "", folded)
+
+
+def search(query: str, loads: list[LayerLoad], limit: int = 50) -> list[Hit]:
+    """Items whose searchable fields contain every word of ``query``; records first, de-duplicated."""
+    words = [normalise(w) for w in query.split() if normalise(w)]
+    if not words:
+        return []
+    hits: dict[tuple[str, str], Hit] = {}
+    for load in loads:
+        if not load.ok:
+            continue
+        spec = load.spec
+        fields = [f for f in dict.fromkeys((*spec.search_fields, "name", "county", "category")) if f in load.gdf]
+        for row in load.gdf[fields + [c for c in (spec.record_field,) if c and c in load.gdf]].to_dict("records"):
+            name_text = normalise(row.get("name"))
+            haystack = " ".join(normalise(row.get(f)) for f in fields)
+            if not all(word in haystack for word in words):
+                continue
+            score = 2 if all(word in name_text for word in words) else 1
+            record_id = row.get(spec.record_field) if spec.record_field else None
+            key = (record_id, "") if record_id else (spec.id, str(row.get("name")))
+            hit = Hit(
+                name=str(row.get("name", "")),
+                layer_id=spec.id,
+                layer_title=spec.title,
+                county=str(row.get("county") or ""),
+                category=str(row.get("category") or row.get("kind") or spec.title),
+                record_id=record_id,
+                score=score,
+            )
+            if key not in hits or (hit.layer_id == "projects" and hits[key].layer_id != "projects"):
+                hits[key] = hit
+    ordered = sorted(hits.values(), key=lambda h: (-h.score, h.record_id is None, h.name))
+    return ordered[:limit]

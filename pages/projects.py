@@ -1,0 +1,41 @@
+"""项目库: every plan project/place as a record; ``?id=`` opens one, otherwise a filterable table."""
+
+import streamlit as st
+
+from layers import mapview, records, ui
+
+ui.require_frame()
+
+projects = ui.layer_load("projects")
+record_id = st.query_params.get("id")
+
+if not projects.ok:
+    st.title("项目库")
+    ui.report_broken([projects])
+elif record_id:
+    ui.record_page(projects, record_id)
+else:
+    st.title("项目库")
+    st.caption("规划点名、具有空间位置的重点项目与地点。每条记录附规划原文摘录与出处，可在地图中定位。")
+    gdf = projects.gdf
+    c1, c2, c3, c4 = st.columns(4)
+    filters = records.Filters(
+        category=c1.selectbox("类别", records.options(gdf, "category")),
+        county=c2.selectbox("县市区", records.options(gdf, "county")),
+        stage=c3.selectbox("阶段", records.options(gdf, "stage")),
+        column=c4.selectbox("专栏", records.options(gdf, "columns")),
+        query=st.text_input("名称包含", value=st.query_params.get("q", "")),
+    )
+    chosen = records.apply(gdf, filters)
+    st.caption(f"共 {len(chosen)} 条（全部 {len(gdf)} 条）。点选一行打开详情。")
+    event = st.dataframe(
+        records.table(chosen), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="records"
+    )
+    rows = event.selection.rows if event else []
+    if rows:
+        st.query_params["id"] = chosen.iloc[rows[0]]["id"]
+        st.rerun()
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button("下载 CSV", records.to_csv(chosen), file_name="zhuzhou_projects.csv", mime="text/csv")
+    d2.download_button("下载 GeoJSON", records.to_geojson(chosen), file_name="zhuzhou_projects.geojson", mime="application/geo+json")
+    mapview.feature_details(None, hint="")
