@@ -46,8 +46,13 @@ def map_view(
     height: int = 620,
     visible: set[str] | None = None,
     filters: dict[str, FeatureFilter] | None = None,
+    extra: list[tuple[LayerSpec, DisplayLayer]] | None = None,
 ) -> dict[str, Any] | None:
-    """Draw the layers; return the clicked (or permalink-selected) feature's reference, if any."""
+    """Draw the layers; return the clicked (or permalink-selected) feature's reference, if any.
+
+    ``extra`` adds layers that are not in the catalog (a user's upload), drawn
+    last and visible, with a spec built for them.
+    """
     catalog = load_catalog()
     loads = ui.load_layers(layer_ids)
     ui.report_broken(loads)
@@ -73,8 +78,12 @@ def map_view(
             m, load.spec, data, catalog, detail_url=f"{ui.base_path()}/projects?id=", selected=state.selected
         )
         drawn.append((load.spec, group))
+    for spec, data in extra or []:
+        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog)))
     if state.layers is not None:
         visible = set(state.layers)
+    if extra:
+        visible = (visible if visible is not None else {s.id for s, _ in drawn if s.visible}) | {s.id for s, _ in extra}
     selected = find_selected(state.selected, loads) if state.selected else None
     if selected is not None:
         visible = (visible if visible is not None else {s.id for s, _ in drawn if s.visible}) | {selected["_layer"]}
