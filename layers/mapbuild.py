@@ -9,7 +9,10 @@ Design choices, each for a reason:
   property value is shown as text and never parsed as HTML or evaluated.
 * Every layer is its own ``FeatureGroup`` (the name the layer control shows),
   added visible and hidden after streamlit-folium has bound its click handlers,
-  so features of initially hidden layers report clicks too.
+  so features of initially hidden layers report clicks too.  Leaflet's layer
+  control inserts that name as HTML, so it is HTML-escaped here (a layer
+  title may be an uploaded file's name), and the legend follows layers by
+  their group, never by that name.
 * The ``LayerControl`` is added last, after the legend.
 """
 
@@ -29,7 +32,7 @@ from layers import assets
 from layers.basemaps import WGS84_DATUM, Basemap, get_basemap
 from layers.catalog import Catalog, LayerSpec
 from layers.display import DisplayLayer, prepare
-from layers.escape import js_literal
+from layers.escape import html_text, js_literal
 from layers.style import legend_html
 
 CITY_CENTER = (27.23, 113.45)
@@ -85,6 +88,20 @@ window.zzp = window.zzp || (function () {
     });
     return t;
   }
+  function go(url) {
+    // The map lives in a sandboxed iframe that may not navigate the top window itself;
+    // a link clicked in the top document may (same origin).  Fall back to a new tab.
+    try {
+      var doc = window.top.document;
+      var a = doc.createElement('a');
+      a.href = url;
+      doc.body.appendChild(a);
+      a.click();
+      a.remove();
+    } catch (err) {
+      window.open(url, '_blank');
+    }
+  }
   function card(props, cfg, fields, withLink) {
     var d = el('div', 'zzp-tip');
     d.appendChild(el('div', 'zzp-title', props[cfg.title] || ''));
@@ -93,6 +110,7 @@ window.zzp = window.zzp || (function () {
       var a = el('a', 'zzp-detail', '详情 ›');
       a.href = cfg.detail + encodeURIComponent(props[cfg.record]);
       a.target = '_top';
+      a.addEventListener('click', function (e) { e.preventDefault(); go(a.href); });
       d.appendChild(a);
     }
     return d;
@@ -157,10 +175,10 @@ window.zzp = window.zzp || (function () {
         });
         button('print', '以当前视图出简报图', function () {
           var b = map.getBounds();
-          window.top.location.href = url('briefing', {
+          go(url('briefing', {
             from: cfg.page,
             bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(4); }).join(',')
-          });
+          }));
         });
         L.DomEvent.disableClickPropagation(box);
         return box;
@@ -171,7 +189,7 @@ window.zzp = window.zzp || (function () {
     hideLater: function (map, groups) {
       setTimeout(function () { groups.forEach(function (g) { map.removeLayer(g); }); }, 0);
     },
-    legend: function (map, html) {
+    legend: function (map, html, groups) {
       var box = L.control({position: 'bottomright'});
       box.onAdd = function () {
         var d = L.DomUtil.create('div');
@@ -184,8 +202,12 @@ window.zzp = window.zzp || (function () {
         var sel = box.getContainer().querySelectorAll('.zzp-legend-row');
         sel.forEach(function (row) { if (row.dataset.layer === name) { row.style.display = shown ? '' : 'none'; } });
       }
-      map.on('overlayadd', function (e) { toggle(e.name, true); });
-      map.on('overlayremove', function (e) { toggle(e.name, false); });
+      function titleOf(layer) {
+        var found = groups.filter(function (g) { return g[0] === layer; })[0];
+        return found ? found[1] : null;
+      }
+      map.on('overlayadd', function (e) { toggle(titleOf(e.layer), true); });
+      map.on('overlayremove', function (e) { toggle(titleOf(e.layer), false); });
       return toggle;
     }
   };
@@ -219,16 +241,17 @@ class _Script(MacroElement):
 class _Legend(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = zzp.legend({{ this._parent.get_name() }}, {{ this.html }});"
+        "var {{ this.get_name() }} = zzp.legend({{ this._parent.get_name() }}, {{ this.html }}, [{{ this.groups }}]);"
         "{% for name in this.hidden %}{{ this.get_name() }}({{ name }}, false);{% endfor %}"
         "{% endmacro %}"
     )
 
-    def __init__(self, html: str, hidden_titles: Iterable[str]):
+    def __init__(self, html: str, hidden_titles: Iterable[str], drawn: list[tuple[LayerSpec, folium.FeatureGroup]]):
         super().__init__()
         self._name = "ZzpLegend"
         self.html = js_literal(html)
         self.hidden = [js_literal(t) for t in hidden_titles]
+        self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.title)}]" for spec, group in drawn)
 
 
 class _HideLater(MacroElement):
@@ -359,7 +382,7 @@ def add_layer(
     """
     if isinstance(data, gpd.GeoDataFrame):
         data = prepare(spec, data, WGS84_DATUM)
-    group = folium.FeatureGroup(name=spec.title, show=True, control=True)
+    group = folium.FeatureGroup(name=html_text(spec.title), show=True, control=True)
 
     def is_selected(props: dict[str, Any]) -> bool:
         if selected is None:
@@ -371,6 +394,7 @@ def add_layer(
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         props = feature["properties"]
         options = spec.style_for(props).leaflet()
+        options["className"] = f"zzp-{spec.id}"  # lets tests and CSS find a layer's SVG paths
         if is_selected(props):
             options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
         return options
@@ -386,7 +410,7 @@ def add_layer(
         name=spec.title,
         style_function=style,
         highlight_function=highlight,
-        marker=folium.CircleMarker(radius=spec.style.radius) if spec.geometry == "Point" else None,
+        marker=folium.CircleMarker(radius=spec.style.radius, fill=True) if spec.geometry == "Point" else None,
         on_each_feature=JsCode(f"function(f, l) {{ zzp.bind(f, l, {config}); }}"),
         control=False,
     ).add_to(group)
@@ -417,7 +441,7 @@ def finish_map(
     """Legend, permalink sync (map pages), deferred hiding of invisible layers, ``LayerControl`` last."""
     visible = {spec.id for spec, _ in drawn if spec.visible} if visible is None else visible
     hidden = [(spec, group) for spec, group in drawn if spec.id not in visible]
-    _Legend(legend_html([spec for spec, _ in drawn], legend_title), [spec.title for spec, _ in hidden]).add_to(m)
+    _Legend(legend_html([spec for spec, _ in drawn], legend_title), [spec.title for spec, _ in hidden], drawn).add_to(m)
     if view is not None:
         _ViewSync(view, drawn).add_to(m)
     if hidden:
