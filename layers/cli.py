@@ -108,6 +108,33 @@ def cmd_assets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    # Imported here: matplotlib and folium would slow every other command's start.
+    from layers import export
+    from layers.extents import ExtentError
+    from layers.fonts import FontMissing
+
+    layer_ids = [lid.strip() for lid in args.layers.split(",") if lid.strip()]
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lstrip(".").lower()
+    if fmt not in (*export.FORMATS, "html"):
+        print(f"export: 无法从 {out.name!r} 判断格式，请用 --format png|pdf|html", file=sys.stderr)
+        return 1
+    try:
+        if fmt == "html":
+            data = export.render_html(layer_ids, args.extent, args.title, args.subtitle, args.permalink, args.date).encode()
+        else:
+            data = export.render(
+                layer_ids, args.extent, args.title, args.subtitle, args.paper, args.dpi, fmt, args.permalink, args.date
+            )
+    except (export.ExportError, ExtentError, FontMissing) as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(data)
+    print(f"已导出 {fmt.upper()}: {_relative(out)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m layers", description="株洲“十四五”规划空间布局查看器：图层数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_build.set_defaults(func=cmd_build)
     p_assets = sub.add_parser("assets", help="下载并校验离线所需的浏览器资源（npm）")
     p_assets.set_defaults(func=cmd_assets)
+    p_export = sub.add_parser("export", help="导出简报地图（PNG、PDF 或单文件 HTML）")
+    p_export.add_argument("--extent", default="city", help="范围: city、core、zhuli、corridor、县市区名或 bbox:minlon,minlat,maxlon,maxlat")
+    p_export.add_argument("--layers", required=True, help="图层 id，逗号分隔（python -m layers list 查看）")
+    p_export.add_argument("--title", required=True, help="图名")
+    p_export.add_argument("--subtitle", default="", help="副标题")
+    p_export.add_argument("--paper", default="a4-landscape", choices=["a4-landscape", "a4-portrait", "16x9"])
+    p_export.add_argument("--dpi", type=int, default=150, help="分辨率（打印用 150 或 300）")
+    p_export.add_argument("--format", choices=["png", "pdf", "html"], help="默认取 --out 的扩展名")
+    p_export.add_argument("--permalink", help="印在图上的在线地图链接")
+    p_export.add_argument("--date", help="制图日期 YYYY-MM-DD（默认今天）")
+    p_export.add_argument("--out", required=True, help="输出文件")
+    p_export.set_defaults(func=cmd_export)
     return parser
 
 

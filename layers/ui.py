@@ -39,6 +39,8 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/transport.py", "交通网络", ":material/train:", "transport"),
     PageInfo("pages/parks_towns.py", "园区与小镇", ":material/factory:", "parks_towns"),
     PageInfo("pages/projects.py", "项目库", ":material/list_alt:", "projects"),
+    PageInfo("pages/briefing.py", "简报出图", ":material/print:", "briefing"),
+    PageInfo("pages/upload.py", "叠加我的数据", ":material/upload_file:", "upload"),
     PageInfo("pages/data.py", "数据与来源", ":material/dataset:", "data"),
 )
 
