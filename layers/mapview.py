@@ -12,14 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import mapbuild, store, ui
+from layers.basemaps import Basemap
 from layers.build.common import COUNTY_NAMES
 from layers.catalog import LayerSpec, load_catalog
 from layers.display import DisplayLayer, prepare
 from layers.escape import escape_markdown
+from layers.permalink import MapState
+from layers.views import VIEWS
 
 # A filter keeps the features whose (display) properties it accepts.
 FeatureFilter = Callable[[dict[str, Any]], bool]
@@ -40,55 +44,89 @@ def _filtered(data: DisplayLayer, keep: FeatureFilter) -> DisplayLayer:
     return replace(data, features={**data.features, "features": features}, labels=labels)
 
 
-def map_view(
+def compose_map(
     view_id: str,
-    layer_ids: list[str],
-    height: int = 620,
+    loads: list[store.LayerLoad],
+    display: Callable[[LayerSpec], DisplayLayer],
+    basemap: Basemap,
+    state: MapState,
     visible: set[str] | None = None,
     filters: dict[str, FeatureFilter] | None = None,
     extra: list[tuple[LayerSpec, DisplayLayer]] | None = None,
-) -> dict[str, Any] | None:
-    """Draw the layers; return the clicked (or permalink-selected) feature's reference, if any.
+    clean: bool = False,
+    tianditu_key: str | None = None,
+    base_path: str = "",
+) -> tuple[folium.Map, dict[str, Any] | None]:
+    """The map of a page and the permalink-selected feature, without any Streamlit call.
 
-    ``extra`` adds layers that are not in the catalog (a user's upload), drawn
-    last and visible, with a spec built for them.
+    ``display`` supplies the (cached) display-ready data of a layer.  Kept free
+    of Streamlit so the benchmark measures exactly what a page builds.
     """
     catalog = load_catalog()
-    loads = ui.load_layers(layer_ids)
-    ui.report_broken(loads)
-    basemap = ui.current_basemap()
-    state = ui.url_state()
-    if state.ignored:
-        st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
     m = mapbuild.new_map(
         basemap,
         center=state.center or mapbuild.CITY_CENTER,
         zoom=state.zoom or mapbuild.CITY_ZOOM,
-        tianditu_key=ui.tianditu_key(),
-        clean=st.session_state.get("clean", False),
+        tianditu_key=tianditu_key,
+        clean=clean,
     )
     drawn: list[tuple[LayerSpec, Any]] = []
     for load in loads:
         if not load.ok:
             continue
-        data = _display_cached(load.spec.id, store.file_stamp(load.spec), basemap.datum)
+        data = display(load.spec)
         if filters and load.spec.id in filters:
             data = _filtered(data, filters[load.spec.id])
         group = mapbuild.add_layer(
-            m, load.spec, data, catalog, detail_url=f"{ui.base_path()}/projects?id=", selected=state.selected
+            m, load.spec, data, catalog, detail_url=f"{base_path}/projects?id=", selected=state.selected
         )
         drawn.append((load.spec, group))
     for spec, data in extra or []:
         drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog)))
+    defaults = {s.id for s, _ in drawn if s.visible}
     if state.layers is not None:
         visible = set(state.layers)
-    if extra:
-        visible = (visible if visible is not None else {s.id for s, _ in drawn if s.visible}) | {s.id for s, _ in extra}
+    visible = set(defaults if visible is None else visible) | {s.id for s, _ in extra or []}
     selected = find_selected(state.selected, loads) if state.selected else None
     if selected is not None:
-        visible = (visible if visible is not None else {s.id for s, _ in drawn if s.visible}) | {selected["_layer"]}
-    view = mapbuild.ViewOptions(page=view_id, basemap=basemap.id, base_path=ui.base_path(), selected=state.selected)
+        visible.add(selected["_layer"])
+    view = mapbuild.ViewOptions(page=view_id, basemap=basemap.id, base_path=base_path, selected=state.selected)
     mapbuild.finish_map(m, drawn, visible, view=view)
+    return m, selected
+
+
+def map_view(
+    view_id: str,
+    height: int = 620,
+    filters: dict[str, FeatureFilter] | None = None,
+    extra: list[tuple[LayerSpec, DisplayLayer]] | None = None,
+    visible: set[str] | None = None,
+) -> dict[str, Any] | None:
+    """Draw the page's view (:data:`layers.views.VIEWS`); return the clicked or selected feature.
+
+    ``extra`` adds layers that are not in the catalog (a user's upload), drawn
+    last and visible; ``visible`` overrides the view's default visibility.
+    """
+    view = VIEWS[view_id]
+    loads = ui.load_layers(list(view.layers))
+    ui.report_broken(loads)
+    basemap = ui.current_basemap()
+    state = ui.url_state()
+    if state.ignored:
+        st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
+    m, selected = compose_map(
+        view_id,
+        loads,
+        lambda spec: _display_cached(spec.id, store.file_stamp(spec), basemap.datum),
+        basemap,
+        state,
+        visible=set(view.visible) if visible is None else visible,
+        filters=filters,
+        extra=extra,
+        clean=st.session_state.get("clean", False),
+        tianditu_key=ui.tianditu_key(),
+        base_path=ui.base_path(),
+    )
     result = st_folium(
         m,
         key=f"map-{view_id}",
@@ -206,7 +244,7 @@ def _values(layer_id: str, field: str) -> list[str]:
     return sorted({str(v) for v in load.gdf[field].dropna()}) if load.ok else []
 
 
-def point_filters(layer_ids: list[str]) -> PointChoices:
+def point_filters() -> PointChoices:
     """Widgets for county, park kind and industry, town category and tier."""
     industries = sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
     c1, c2, c3 = st.columns(3)

@@ -6,25 +6,11 @@ from layers import mapview, ui
 
 ui.require_frame()
 
-OVERVIEW_LAYERS = [
-    "neighbour_cities",
-    "admin_counties",
-    "spatial_structure",
-    "planning_zones",
-    "protection_pattern",
-    "rail_network",
-    "expressway_network",
-    "industrial_parks",
-    "town_hierarchy",
-    "projects",
-]
-VISIBLE = {"neighbour_cities", "admin_counties", "spatial_structure", "rail_network", "expressway_network", "town_hierarchy"}
-
 st.title(ui.APP_TITLE)
 st.caption("株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要 · 第五章 发展空间布局 · 示意")
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
-    clicked = mapview.map_view("overview", OVERVIEW_LAYERS, visible=VISIBLE)
+    clicked = mapview.map_view("overview")
 with detail_column:
     mapview.feature_details(clicked, hint="点击地图上的要素查看详情；右上角图层按钮可切换图层。")
     ui.plan_summary()

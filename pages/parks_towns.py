@@ -6,14 +6,12 @@ from layers import mapview, ui
 
 ui.require_frame()
 
-LAYERS = ["neighbour_cities", "admin_counties", "town_hierarchy", "featured_towns", "industrial_parks"]
-
 st.title("园区与小镇")
 st.caption("专栏12 园区主导产业 · 专栏25 城镇等级体系 · 专栏27 重点培育的特色小镇")
-choices = mapview.point_filters(["industrial_parks", "featured_towns", "town_hierarchy"])
+choices = mapview.point_filters()
 map_column, table_column = st.columns([3, 2], gap="medium")
 with map_column:
-    clicked = mapview.map_view("parks_towns", LAYERS, height=560, filters=choices.filters)
+    clicked = mapview.map_view("parks_towns", height=560, filters=choices.filters)
     mapview.feature_details(clicked)
 with table_column:
     mapview.filtered_tables(choices)

@@ -6,14 +6,11 @@ from layers import mapview, ui
 
 ui.require_frame()
 
-LAYERS = ["neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure"]
-VISIBLE = {"neighbour_cities", "admin_counties", "protection_pattern", "spatial_structure"}
-
 st.title("空间格局")
 st.caption("第五章第一节 构建“一核一圈一廊”发展格局 · 第二节 优化国土空间开发保护格局")
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
-    clicked = mapview.map_view("structure", LAYERS, visible=VISIBLE)
+    clicked = mapview.map_view("structure")
 with detail_column:
     mapview.feature_details(clicked, hint="点击范围或轴线，查看规划原文。规划分区图层默认关闭，可在右上角图层按钮中打开。")
-    ui.layer_notes(LAYERS[2:])
+    ui.layer_notes(["spatial_structure", "planning_zones", "protection_pattern"])

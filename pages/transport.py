@@ -6,7 +6,6 @@ from layers import mapview, ui
 
 ui.require_frame()
 
-LAYERS = ["neighbour_cities", "admin_counties", "trunk_roads", "expressway_network", "rail_network", "transport_hubs"]
 NETWORKS = {"铁路": "rail_network", "高速公路": "expressway_network", "普通国省干线": "trunk_roads", "枢纽与港航": "transport_hubs"}
 STATUSES = ["已建", "在建", "规划", "未说明"]
 
@@ -19,7 +18,7 @@ keep_status = mapview.field_filter("status", statuses)
 filters = {layer: keep_status for layer in NETWORKS.values()}
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
-    clicked = mapview.map_view("transport", LAYERS, visible={"neighbour_cities", "admin_counties", *shown}, filters=filters)
+    clicked = mapview.map_view("transport", visible={"neighbour_cities", "admin_counties", *shown}, filters=filters)
 with detail_column:
     mapview.feature_details(clicked, hint="线型：实线已建、长虚线在建、短虚线规划、点线规划未说明；颜色区分纵线与横线。")
     ui.layer_notes(["rail_network", "expressway_network", "trunk_roads"])

@@ -1,0 +1,42 @@
+"""The map each page shows: which catalog layers, in drawing order, and which start visible.
+
+Declared once here so pages, the benchmark and the browser tests agree.
+Layers are drawn in list order: areas first, then lines, then points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class View:
+    layers: tuple[str, ...]
+    visible: frozenset[str]
+
+
+VIEWS: dict[str, View] = {
+    "overview": View(
+        (
+            "neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure",
+            "rail_network", "expressway_network", "industrial_parks", "town_hierarchy", "projects",
+        ),
+        frozenset({"neighbour_cities", "admin_counties", "spatial_structure", "rail_network", "expressway_network", "town_hierarchy"}),
+    ),
+    "structure": View(
+        ("neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure"),
+        frozenset({"neighbour_cities", "admin_counties", "protection_pattern", "spatial_structure"}),
+    ),
+    "transport": View(
+        ("neighbour_cities", "admin_counties", "trunk_roads", "expressway_network", "rail_network", "transport_hubs"),
+        frozenset({"neighbour_cities", "admin_counties", "expressway_network", "rail_network", "transport_hubs"}),
+    ),
+    "parks_towns": View(
+        ("neighbour_cities", "admin_counties", "town_hierarchy", "featured_towns", "industrial_parks"),
+        frozenset({"neighbour_cities", "admin_counties", "town_hierarchy", "featured_towns", "industrial_parks"}),
+    ),
+    "upload": View(
+        ("neighbour_cities", "admin_counties", "spatial_structure", "planning_zones", "rail_network", "expressway_network", "town_hierarchy"),
+        frozenset({"neighbour_cities", "admin_counties", "spatial_structure"}),
+    ),
+}
