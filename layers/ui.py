@@ -40,6 +40,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/parks_towns.py", "园区与小镇", ":material/factory:", "parks_towns"),
     PageInfo("pages/projects.py", "项目库", ":material/list_alt:", "projects"),
     PageInfo("pages/briefing.py", "简报出图", ":material/print:", "briefing"),
+    PageInfo("pages/indicators.py", "指标", ":material/monitoring:", "indicators"),
     PageInfo("pages/upload.py", "叠加我的数据", ":material/upload_file:", "upload"),
     PageInfo("pages/data.py", "数据与来源", ":material/dataset:", "data"),
 )
