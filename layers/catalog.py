@@ -118,6 +118,7 @@ class LayerSpec:
     geometries: tuple[str, ...] = ()  # every geometry family allowed (default: ``geometry`` only)
     simplify_m: float = 0.0  # display-only simplification tolerance; files stay full resolution
     label_muted: bool = False  # grey context labels (e.g. neighbouring cities)
+    filter_fields: tuple[str, ...] = ()  # extra properties sent to the browser so views can filter on them
 
     @property
     def allowed_geometries(self) -> tuple[str, ...]:
@@ -181,7 +182,7 @@ _LAYER_KEYS = {
 }
 _OPTIONAL_LAYER_KEYS = {
     "required": list, "label": str, "categories": (dict, list), "record_field": str, "search_fields": list,
-    "simplify_m": (int, float), "label_muted": bool,
+    "simplify_m": (int, float), "label_muted": bool, "filter_fields": list,
 }
 # Display simplification by geometry when a layer does not set ``simplify_m``.
 DEFAULT_SIMPLIFY_M = {"Point": 0.0, "LineString": 30.0, "Polygon": 60.0}
@@ -277,7 +278,7 @@ def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
     categories = tuple(
         _parse_categories(c, _where(table, f"categories[{i}]")) for i, c in enumerate(raw_categories)
     )
-    for key in ("tooltip", "popup", "required", "search_fields"):
+    for key in ("tooltip", "popup", "required", "search_fields", "filter_fields"):
         if not all(isinstance(v, str) for v in table.get(key, [])):
             raise CatalogError(f"{_where(table, key)}: 应为字段名列表")
     return LayerSpec(
@@ -300,6 +301,7 @@ def _parse_layer(table: dict, groups: tuple[str, ...]) -> LayerSpec:
         search_fields=tuple(table.get("search_fields", ("name",))),
         simplify_m=float(table.get("simplify_m", DEFAULT_SIMPLIFY_M[geometries[0]])),
         label_muted=table.get("label_muted", False),
+        filter_fields=tuple(table.get("filter_fields", ())),
     )
 
 

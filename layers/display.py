@@ -33,7 +33,7 @@ METRES_PER_DEGREE = 111_320.0
 
 def display_fields(spec: LayerSpec) -> list[str]:
     """Properties the map needs for this layer, in a stable order."""
-    wanted = ["name", *spec.tooltip, *spec.popup, *(c.field for c in spec.categories)]
+    wanted = ["name", *spec.tooltip, *spec.popup, *(c.field for c in spec.categories), *spec.filter_fields]
     for extra in (spec.label, spec.record_field, "id"):
         if extra:
             wanted.append(extra)
@@ -62,6 +62,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+class SerialisedCollection(dict):
+    """A FeatureCollection that carries its JSON text, serialised once when prepared.
+
+    folium serialises a layer's data on every render (twice per ``st_folium``
+    call); for cached display data the text never changes, so
+    :func:`layers.mapbuild` hands folium this text instead (see ``_dumps`` there).
+    """
+
+    def __init__(self, collection: dict[str, Any]):
+        super().__init__(collection)
+        self.json = json.dumps(collection, sort_keys=True)
+
+
 @dataclass(frozen=True)
 class DisplayLayer:
     """What the browser gets for one layer: features, and label points if the layer is labelled."""
@@ -71,7 +84,11 @@ class DisplayLayer:
 
 
 def prepare(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> DisplayLayer:
-    return DisplayLayer(display_geojson(spec, gdf, datum), label_geojson(spec, gdf, datum))
+    labels = label_geojson(spec, gdf, datum)
+    return DisplayLayer(
+        SerialisedCollection(display_geojson(spec, gdf, datum)),
+        SerialisedCollection(labels) if labels is not None else None,
+    )
 
 
 def label_geojson(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ Design choices, each for a reason:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -31,7 +32,7 @@ from folium.utilities import JsCode
 from layers import assets
 from layers.basemaps import WGS84_DATUM, Basemap, get_basemap
 from layers.catalog import Catalog, LayerSpec
-from layers.display import DisplayLayer, prepare
+from layers.display import DisplayLayer, SerialisedCollection, prepare
 from layers.escape import html_text, js_literal
 from layers.style import legend_html
 
@@ -227,7 +228,56 @@ class PlanMap(folium.Map):
         return [("leaflet_css", assets.url("leaflet.css"))]
 
 
-class _Script(MacroElement):
+def _dumps(obj: Any, **kwargs: Any) -> str:
+    """folium's JSON serialiser, reusing the text of a cached :class:`SerialisedCollection`."""
+    if isinstance(obj, SerialisedCollection):
+        return obj.json
+    return json.dumps(obj, **kwargs)
+
+
+# folium renders every template in one Jinja environment; its ``tojson`` filter calls this.
+folium.GeoJson._template.environment.policies["json.dumps_function"] = _dumps
+
+
+class _RawElement(Element):
+    """Finished HTML/JS text, inserted as is.
+
+    branca wraps every rendered macro in ``Element(text)``, which compiles the
+    text as a Jinja template — so a feature property ``{{ 7*7 }}`` would render
+    as ``49`` (template injection, and slow for large GeoJSON).  This element
+    is never compiled.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RawMacroRender(MacroElement):
+    """``MacroElement.render`` with :class:`_RawElement` outputs (see there why)."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        for part in ("header", "html", "script"):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_RawElement(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class SafeGeoJson(folium.GeoJson, _RawMacroRender):
+    """folium's GeoJson whose script (which embeds feature data) is never run through Jinja."""
+
+
+class SafeLayerControl(folium.LayerControl, _RawMacroRender):
+    """folium's LayerControl; layer names (an upload's file name …) are never run through Jinja."""
+
+
+class _Script(_RawMacroRender):
     """Raw script emitted in order with the map's other elements."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
@@ -238,7 +288,7 @@ class _Script(MacroElement):
         self.code = code
 
 
-class _Legend(MacroElement):
+class _Legend(_RawMacroRender):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "var {{ this.get_name() }} = zzp.legend({{ this._parent.get_name() }}, {{ this.html }}, [{{ this.groups }}]);"
@@ -254,7 +304,7 @@ class _Legend(MacroElement):
         self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.title)}]" for spec, group in drawn)
 
 
-class _HideLater(MacroElement):
+class _HideLater(_RawMacroRender):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "zzp.hideLater({{ this._parent.get_name() }}, [{{ this.groups }}]);"
@@ -267,7 +317,7 @@ class _HideLater(MacroElement):
         self.groups = ",".join(g.get_name() for g in groups)
 
 
-class _ViewSync(MacroElement):
+class _ViewSync(_RawMacroRender):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "zzp.sync({{ this._parent.get_name() }}, {{ this.config }}, [{{ this.groups }}]);"
@@ -405,7 +455,7 @@ def add_layer(
         return options
 
     config = _feature_config(spec, catalog, detail_url)
-    folium.GeoJson(
+    SafeGeoJson(
         data.features,
         name=spec.title,
         style_function=style,
@@ -423,7 +473,7 @@ def add_layer(
 def add_labels(parent: folium.FeatureGroup, points: dict[str, Any], field: str, muted: bool = False) -> None:
     """Text labels at a point inside each feature (not clickable)."""
     config = js_literal({"field": field, "muted": muted})
-    folium.GeoJson(
+    SafeGeoJson(
         points,
         marker=folium.Marker(icon=folium.DivIcon(class_name="zzp-label-icon"), interactive=False, keyboard=False),
         on_each_feature=JsCode(f"function(f, l) {{ zzp.label(f, l, {config}); }}"),
@@ -446,7 +496,7 @@ def finish_map(
         _ViewSync(view, drawn).add_to(m)
     if hidden:
         _HideLater([group for _, group in hidden]).add_to(m)
-    control = folium.LayerControl(collapsed=True, position="topright")
+    control = SafeLayerControl(collapsed=True, position="topright")
     control.add_to(m)
     return control
 

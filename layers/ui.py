@@ -150,7 +150,7 @@ def search_box() -> None:
         st.page_link(page_info("projects").file, label="在项目库中查看全部 ›", query_params={"q": query})
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)  # shared, read-only: callers never mutate it
 def _load_cached(layer_id: str, stamp: float) -> store.LayerLoad:
     return store.load(load_catalog().get(layer_id))
 

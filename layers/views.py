@@ -13,6 +13,8 @@ from dataclasses import dataclass
 class View:
     layers: tuple[str, ...]
     visible: frozenset[str]
+    # Per layer, property values a feature must have to be drawn on this page.
+    where: tuple[tuple[str, str, str], ...] = ()
 
 
 VIEWS: dict[str, View] = {
@@ -22,6 +24,8 @@ VIEWS: dict[str, View] = {
             "rail_network", "expressway_network", "industrial_parks", "town_hierarchy", "projects",
         ),
         frozenset({"neighbour_cities", "admin_counties", "spatial_structure", "rail_network", "expressway_network", "town_hierarchy"}),
+        # Records drawn elsewhere (a railway, a park …) are not repeated here.
+        where=(("projects", "linked_layer", ""),),
     ),
     "structure": View(
         ("neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure"),

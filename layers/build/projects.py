@@ -27,6 +27,9 @@ CATEGORIES = (
     "特色小镇", "能源", "水利", "生态环保", "湘赣边合作", "文旅", "公共服务", "其他",
 )
 SITE_KM = 1.5
+# Programme-wide records (the 湘赣边 works) cover whole counties: their outline is
+# generalised, since the record says “these counties”, not a surveyed boundary.
+COUNTY_OUTLINE_TOLERANCE_DEG = 0.005  # ≈ 500 m
 # The plan words each item's status freely; ``stage`` sorts that wording into a few
 # stages for filtering (first match wins, the full wording stays in ``status``).
 # Only what the 十三五 already finished counts as 已建成; “建成/开通” in a 十四五
@@ -74,6 +77,7 @@ def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metri
             raise SourceError(f"{where}: {layer} 中没有 {feature_id}")
         geoms = [f["geometry"] for f in parts]
         row["name"], row["alias"] = parts[0]["name"], row["name"]  # the map's (plan) spelling wins
+        row["linked_layer"] = layer
         return shapely.union_all(geoms) if len(geoms) > 1 else geoms[0], f"与图层 {layer} 中的要素同一几何"
     tokens = split_list(location, ";")
     points = [Point(gazetteer.resolve(t, where)) for t in tokens]
@@ -89,7 +93,9 @@ def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metri
             names = [c for c in split_list(row["county"]) if c in counties.gdf["name"].values]
             if not names:
                 raise SourceError(f"{where}: 多点面要素需在 county 列出县市区")
-            return shapely.union_all([counties.geometry(n) for n in names]), f"县界合并：{'、'.join(names)}"
+            union = shapely.union_all([counties.geometry(n) for n in names])
+            outline = shapely.simplify(union, COUNTY_OUTLINE_TOLERANCE_DEG, preserve_topology=True)
+            return outline, f"县界合并（概化约 500 m）：{'、'.join(names)}"
         area = metric.to_wgs(shapely.union_all([metric.to_m(p) for p in points]).convex_hull.buffer(SITE_KM * 1000))
         return area, f"示意：{'、'.join(tokens)}周边 {SITE_KM:g} km"
     raise SourceError(f"{where}: 未知几何类型 {kind!r}")
@@ -123,6 +129,7 @@ def build_projects(gazetteer: Gazetteer, counties: Counties, built: dict[str, li
                 "columns": columns_of(row["plan_ref"]),
                 "excerpt": row["excerpt"],
                 "related": row["related"],
+                "linked_layer": row.get("linked_layer", ""),
                 "source": f"{PLAN}{row['plan_ref']}",
                 "method": method,
                 "accuracy": row["accuracy"] or "示意",

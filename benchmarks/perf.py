@@ -1,0 +1,204 @@
+"""Map pages against naive Folium and an empty Streamlit page, measured in one run.
+
+    python -m benchmarks [--json FILE] [--repeats N] [--no-browser]
+
+For each map page (``layers.views.VIEWS``):
+
+* **build** — server time to make the map and serialise it the way
+  ``st_folium`` does, cold (empty caches: read, validate, prepare) and warm
+  (display data cached, as on every rerun);
+* **payload** — bytes of map script/HTML/header handed to the browser;
+* **ready** — headless Chromium, navigation until the county paths are drawn.
+
+Baselines, in the same run: **naive** — ``GeoDataFrame.explore()`` of the same
+layer files at full resolution chained onto one map, serialised the same way;
+**floor** — an empty Streamlit page (connected and idle).  Medians and ratios
+are printed; ``--json`` writes them for CI or the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import geopandas as gpd
+from streamlit_folium import _get_header, _get_html, _get_map_string
+
+from benchmarks.live import launch, map_frame, offline_context, streamlit_server, wait_for_app
+from layers import store
+from layers.basemaps import get_basemap
+from layers.catalog import load_catalog
+from layers.display import prepare
+from layers.mapview import compose_map
+from layers.permalink import MapState
+from layers.views import VIEWS
+
+GOALS = {"payload_ratio": 0.35, "build_ms_warm": 50.0, "ready_ratio": 1.5, "payload_bytes": 1_000_000}
+
+
+def median_ms(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def serialise(m) -> int:
+    """Bytes ``st_folium`` sends for a map: its script, HTML and header (same for ours and naive)."""
+    m.get_root().render()
+    html, header = _get_html(m), _get_header(m)
+    script = _get_map_string(m)
+    return sum(len(part.encode("utf-8")) for part in (script, html or "", header or ""))
+
+
+def build_ours(view_id: str, cache: dict | None) -> int:
+    """Build and serialise a page's map; ``cache`` holds display data between warm runs."""
+    basemap = get_basemap("none")
+    loads = [store.load(load_catalog().get(layer_id)) for layer_id in VIEWS[view_id].layers] if cache is None else cache["loads"]
+    display = {} if cache is None else cache["display"]
+
+    def data(spec):
+        if spec.id not in display:
+            load = next(item for item in loads if item.spec.id == spec.id)
+            display[spec.id] = prepare(spec, load.gdf, basemap.datum)
+        return display[spec.id]
+
+    m, _ = compose_map(view_id, loads, data, basemap, MapState(), visible=set(VIEWS[view_id].visible))
+    if cache is not None:
+        cache.update(loads=loads, display=display)
+    return serialise(m)
+
+
+def build_naive(view_id: str) -> int:
+    m = None
+    for layer_id in VIEWS[view_id].layers:
+        gdf = gpd.read_file(load_catalog().get(layer_id).path)
+        m = gdf.explore(m=m, name=layer_id)
+    return serialise(m)
+
+
+def server_figures(view_id: str, repeats: int) -> dict:
+    cold = median_ms(lambda: build_ours(view_id, None), repeats)
+    cache: dict = {"loads": [store.load(load_catalog().get(i)) for i in VIEWS[view_id].layers], "display": {}}
+    build_ours(view_id, cache)
+    warm = median_ms(lambda: build_ours(view_id, cache), repeats * 3)
+    ours = build_ours(view_id, cache)
+    naive = build_naive(view_id)
+    return {
+        "build_ms_cold": round(cold, 1),
+        "build_ms_warm": round(warm, 1),
+        "payload_bytes": ours,
+        "naive_payload_bytes": naive,
+        "payload_ratio": round(ours / naive, 3),
+    }
+
+
+def ready_times(repeats: int) -> dict[str, float]:
+    """Median page-ready time per map page, and of an empty Streamlit page (the floor)."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        empty = Path(tmp) / "empty.py"
+        empty.write_text("import streamlit as st\n", encoding="utf-8")
+        browser = launch(playwright)
+        with streamlit_server(empty) as (floor_base, _):
+            for _ in range(repeats + 1):  # the first load warms the server
+                results.setdefault("floor", []).append(_time_page(browser, floor_base + "/", None))
+        with streamlit_server() as (base, _):
+            for view_id in VIEWS:
+                if view_id == "upload":
+                    continue
+                path = "/" if view_id == "overview" else f"/{view_id}"
+                for _ in range(repeats + 1):
+                    results.setdefault(view_id, []).append(_time_page(browser, base + path, "path.zzp-admin_counties"))
+        browser.close()
+    return {key: round(statistics.median(times[1:]), 1) for key, times in results.items()}
+
+
+def _time_page(browser, url: str, selector: str | None) -> float:
+    context = offline_context(browser, viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    if selector is None:
+        wait_for_app(page)
+    else:
+        map_frame(page).locator(selector).first.wait_for(state="attached", timeout=60_000)
+    elapsed = (time.perf_counter() - start) * 1000
+    context.close()
+    return elapsed
+
+
+def run(repeats: int, browser: bool) -> dict:
+    figures: dict = {}
+    for view_id in VIEWS:
+        if view_id == "upload":
+            continue
+        for key, value in server_figures(view_id, repeats).items():
+            figures[f"{view_id}_{key}"] = value
+    if browser:
+        ready = ready_times(repeats)
+        figures["floor_ready_ms"] = ready.pop("floor")
+        for view_id, ms in ready.items():
+            figures[f"{view_id}_ready_ms"] = ms
+            figures[f"{view_id}_ready_ratio"] = round(ms / figures["floor_ready_ms"], 2)
+    from benchmarks.export import measure_export
+
+    export = measure_export(repeats)
+    figures["export_a4_300dpi_png_s"] = export["png_median_s"]
+    figures["export_a4_300dpi_pdf_s"] = export["pdf_median_s"]
+    return figures
+
+
+def report(figures: dict) -> list[str]:
+    """A table of the figures beside their goals; returns the goals missed."""
+    missed = []
+    pages = [v for v in VIEWS if v != "upload"]
+    print(f"{'页面':<12}{'构建冷/ms':>10}{'构建热/ms':>10}{'载荷/KB':>10}{'朴素/KB':>10}{'载荷比':>8}{'就绪/ms':>10}{'就绪比':>8}")
+    for view_id in pages:
+        f = {k.removeprefix(f"{view_id}_"): v for k, v in figures.items() if k.startswith(f"{view_id}_")}
+        print(
+            f"{view_id:<14}{f['build_ms_cold']:>10.0f}{f['build_ms_warm']:>10.1f}{f['payload_bytes'] / 1024:>10.0f}"
+            f"{f['naive_payload_bytes'] / 1024:>10.0f}{f['payload_ratio']:>8.2f}"
+            f"{f.get('ready_ms', float('nan')):>10.0f}{f.get('ready_ratio', float('nan')):>8.2f}"
+        )
+        if f["build_ms_warm"] > GOALS["build_ms_warm"]:
+            missed.append(f"{view_id}: warm build {f['build_ms_warm']} ms > {GOALS['build_ms_warm']} ms")
+        if f["payload_bytes"] > GOALS["payload_bytes"]:
+            missed.append(f"{view_id}: payload {f['payload_bytes']} B > 1 MB")
+        if "ready_ratio" in f and f["ready_ratio"] > GOALS["ready_ratio"]:
+            missed.append(f"{view_id}: ready {f['ready_ratio']}× floor > {GOALS['ready_ratio']}×")
+    if figures["overview_payload_ratio"] > GOALS["payload_ratio"]:
+        missed.append(f"overview payload {figures['overview_payload_ratio']:.0%} of naive > 35 %")
+    if "floor_ready_ms" in figures:
+        print(f"空白 Streamlit 页（下限）就绪: {figures['floor_ready_ms']:.0f} ms")
+    print(f"简报导出（全部图层，A4 横向 300 dpi）: PNG {figures['export_a4_300dpi_png_s']:.2f} s，PDF {figures['export_a4_300dpi_pdf_s']:.2f} s")
+    for line in missed:
+        print(f"未达目标: {line}")
+    return missed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, help="也把结果写入这个 JSON 文件")
+    parser.add_argument("--repeats", type=int, default=5, help="每项重复次数（取中位数）")
+    parser.add_argument("--no-browser", action="store_true", help="不测浏览器就绪时间")
+    args = parser.parse_args(argv)
+    figures = run(args.repeats, browser=not args.no_browser)
+    missed = report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
