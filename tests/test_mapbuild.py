@@ -67,3 +67,21 @@ def test_tooltips_render_text_not_html(overview_html):
     # Property text reaches the page only through textContent in the shared script.
     assert "zzp.bind(" in overview_html
     assert ".innerHTML = table" not in overview_html
+
+
+def test_feature_text_is_never_evaluated_as_a_template():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    spec = CATALOG.get("town_hierarchy")
+    hostile = "{{ 7*7 }}{% for i in range(3) %}Z{% endfor %}"
+    gdf = gpd.GeoDataFrame(
+        [{"name": hostile, "tier": 1, "tier_label": "x", "county": "天元区", "official_name": "x", "pop_band": "x",
+          "plan_ref": "x", "accuracy": "x", "source": "x", "method": "x", "quote": "x"}],
+        geometry=[Point(113.1, 27.8)], crs=4326,
+    )
+    m = mapbuild.new_map("none")
+    mapbuild.finish_map(m, [(spec, mapbuild.add_layer(m, spec, gdf, CATALOG))])
+    html = mapbuild.map_html(m)
+    assert "{{ 7*7 }}{% for i in range(3) %}" in html  # shipped as text, for textContent
+    assert "ZZZ" not in html
