@@ -35,6 +35,7 @@ CORRIDOR_KM = 10.0  # 一廊: either side of the corridor axis
 MAIN_CITY_KM = 5.5  # 一主: around the main-city anchor
 POLE_KM = 2.5  # each growth pole: around its axis and the platforms the plan names in it
 MOUNTAIN_KM = 4.0  # 四山: either side of the located ridge
+RIVER_MARGIN_DEG = 0.01  # 四水 are the city's corridors: rivers are cut ~1 km beyond the city line
 SMOOTH_KM = 0.6
 POLES = ("北向增长极", "东向增长极", "南向增长极")
 
@@ -207,7 +208,9 @@ def build_protection(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
                 note=row["note"],
             )
         )
+    reach = counties.city.buffer(RIVER_MARGIN_DEG)
     for row in read_table("rivers"):
+        course = gazetteer.line(row["waypoints"], f"rivers.csv {row['id']}")
         features.append(
             {
                 "name": row["name"],
@@ -216,10 +219,10 @@ def build_protection(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
                 "plan_ref": row["plan_ref"],
                 "quote": row["quote"],
                 "source": f"{PLAN}{row['plan_ref']}；河道走向见 note",
-                "method": "依河道途经点勾绘（每 2–5 km 一点）",
+                "method": "依河道途经点勾绘（每 2–5 km 一点），截取市域内河段",
                 "accuracy": row["accuracy"],
                 "note": row["note"],
-                "geometry": gazetteer.line(row["waypoints"], f"rivers.csv {row['id']}"),
+                "geometry": course.intersection(reach),
             }
         )
     return features
