@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import geopandas as gpd
 import shapely
@@ -144,14 +144,39 @@ class Counties:
         ]
 
 
-def point_feature(place: Place, counties: Counties, **props: Any) -> dict[str, Any]:
-    """A point at a gazetteer place; ``county`` comes from the outlines, not from the table."""
-    return {
-        **props,
+def plan_point(
+    row: dict[str, str],
+    table: str,
+    gazetteer: Gazetteer,
+    counties: Counties,
+    method: str | Callable[[Place], str],
+    linked: bool = True,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A plan item drawn at its gazetteer place, with the provenance every feature carries.
+
+    ``county`` comes from the outlines, not from the table; where the table names
+    one too, they must agree (a wrong coordinate cannot hide behind a typed name).
+    ``linked`` items carry ``id`` and ``record_id`` (their project record).
+    """
+    where = f"{table}.csv {row.get('id') or row['name']}"
+    place = gazetteer.get(row["place"], where)
+    feature = {
+        **({"id": row["id"], "record_id": row["id"]} if linked else {}),
+        "name": row["name"],
+        **extra,
+        "plan_ref": row["plan_ref"],
+        "quote": row["quote"],
+        "source": f"{PLAN}{row['plan_ref']}；位置：{place.source}",
+        "method": method(place) if callable(method) else method,
+        "accuracy": row.get("accuracy") or place.accuracy,
+        "note": row.get("note", ""),
         "county": counties.county_of(place.lon, place.lat),
-        "accuracy": props.get("accuracy") or place.accuracy,
         "geometry": place.point,
     }
+    if row.get("county") and row["county"] != feature["county"]:
+        raise SourceError(f"{where}: 表中县市区为 {row['county']}，点位却落在 {feature['county']}")
+    return feature
 
 
 def frame(features: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:

@@ -10,7 +10,7 @@ description names them.
 
 from __future__ import annotations
 
-from layers.build.common import PLAN, Counties, Gazetteer, SourceError, point_feature, read_table
+from layers.build.common import Counties, Gazetteer, SourceError, plan_point, read_table
 
 KINDS = ("专栏12园区", "其他平台")
 LEVELS = ("国家级", "省级", "未说明")
@@ -19,30 +19,15 @@ LEVELS = ("国家级", "省级", "未说明")
 def build_parks(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
     features = []
     for row in read_table("industrial_parks"):
-        where = f"industrial_parks.csv {row['id']}"
         if not row["place"]:
             continue
         if row["kind"] not in KINDS or row["level"] not in LEVELS:
-            raise SourceError(f"{where}: kind/level 取值无效（{row['kind']}/{row['level']}）")
-        place = gazetteer.get(row["place"], where)
-        feature = point_feature(
-            place,
-            counties,
-            id=row["id"],
-            record_id=row["id"],
-            name=row["name"],
-            kind=row["kind"],
-            level=row["level"],
-            industries=row["industries"],
-            extent_km=float(row["extent_km"]) if row["extent_km"] else None,
-            plan_ref=row["plan_ref"],
-            quote=row["quote"],
-            source=f"{PLAN}{row['plan_ref']}；位置：{place.source}",
-            method="点位：园区/片区核心（示意，不是园区边界）",
-            accuracy=row["accuracy"] or place.accuracy,
-            note=row["note"],
+            raise SourceError(f"industrial_parks.csv {row['id']}: kind/level 取值无效（{row['kind']}/{row['level']}）")
+        features.append(
+            plan_point(
+                row, "industrial_parks", gazetteer, counties, "点位：园区/片区核心（示意，不是园区边界）",
+                kind=row["kind"], level=row["level"], industries=row["industries"],
+                extent_km=float(row["extent_km"]) if row["extent_km"] else None,
+            )
         )
-        if row["county"] and row["county"] != feature["county"]:
-            raise SourceError(f"{where}: 表中县市区为 {row['county']}，点位却落在 {feature['county']}")
-        features.append(feature)
     return features

@@ -10,12 +10,12 @@ table.
 
 from __future__ import annotations
 
-from layers.build.common import PLAN, Counties, Gazetteer, SourceError, point_feature, read_table
+from layers.build.common import Counties, Gazetteer, Place, plan_point, read_table
 
 TIER_LABELS = {1: "一级城市", 2: "二级城市", 3: "三级城市", 4: "四级城镇", 5: "五级城镇", 6: "六级城镇"}
 
 
-def _method(kind: str) -> str:
+def _method(place: Place) -> str:
     return {
         "town": "点位：乡镇人民政府驻地",
         "county_seat": "点位：县（市）人民政府驻地",
@@ -23,59 +23,25 @@ def _method(kind: str) -> str:
         "street": "点位：街道办事处一带",
         "park": "点位：园区所在地（示意）",
         "area": "点位：片区代表点（示意）",
-    }.get(kind, "点位：地名表")
-
-
-def _check_county(row_county: str, feature: dict, where: str) -> None:
-    if row_county and row_county != feature["county"]:
-        raise SourceError(f"{where}: 表中县市区为 {row_county}，点位却落在 {feature['county']}")
+    }.get(place.kind, "点位：地名表")
 
 
 def build_town_hierarchy(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
     features = []
     for row in read_table("town_hierarchy"):
-        where = f"town_hierarchy.csv {row['name']}"
-        place = gazetteer.get(row["place"], where)
         tier = int(row["tier"])
-        feature = point_feature(
-            place,
-            counties,
-            name=row["name"],
-            official_name=row["official_name"],
-            tier=tier,
-            tier_label=TIER_LABELS[tier],
-            pop_band=row["pop_band"],
-            county_listed=row["county_listed"],
-            plan_ref=row["plan_ref"],
-            quote=row["quote"],
-            source=f"{PLAN}{row['plan_ref']}；位置：{place.source}",
-            method=_method(place.kind),
-            note=row["note"],
+        features.append(
+            plan_point(
+                row, "town_hierarchy", gazetteer, counties, _method, linked=False,
+                official_name=row["official_name"], tier=tier, tier_label=TIER_LABELS[tier],
+                pop_band=row["pop_band"], county_listed=row["county_listed"],
+            )
         )
-        _check_county(row["county"], feature, where)
-        features.append(feature)
     return features
 
 
 def build_featured_towns(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
-    features = []
-    for row in read_table("featured_towns"):
-        where = f"featured_towns.csv {row['id']}"
-        place = gazetteer.get(row["place"], where)
-        feature = point_feature(
-            place,
-            counties,
-            id=row["id"],
-            record_id=row["id"],
-            name=row["name"],
-            category=row["category"],
-            host=row["host"],
-            plan_ref=row["plan_ref"],
-            quote=row["quote"],
-            source=f"{PLAN}{row['plan_ref']}；位置：{place.source}",
-            method=_method(place.kind),
-            note=row["note"],
-        )
-        _check_county(row["county"], feature, where)
-        features.append(feature)
-    return features
+    return [
+        plan_point(row, "featured_towns", gazetteer, counties, _method, category=row["category"], host=row["host"])
+        for row in read_table("featured_towns")
+    ]

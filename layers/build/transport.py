@@ -14,7 +14,7 @@ from its geometry.
 
 from __future__ import annotations
 
-from layers.build.common import PLAN, Counties, Gazetteer, SourceError, point_feature, read_table
+from layers.build.common import PLAN, Counties, Gazetteer, Place, SourceError, plan_point, read_table
 
 STATUSES = ("已建", "在建", "规划", "未说明")
 # 专栏7 names the trunk-road networks by class.
@@ -67,25 +67,12 @@ def build_trunk_roads(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
     return _line_features("trunk_roads", gazetteer, counties, extra=("code", "class", "role", "from_place", "to_place"))
 
 
+def _hub_method(place: Place) -> str:
+    return "示意：规划选址未定，取所在城区" if place.kind == "hub" else "点位：枢纽所依托的站场/港区"
+
+
 def build_hubs(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
-    features = []
-    for row in read_table("hubs"):
-        place = gazetteer.get(row["place"], f"hubs.csv {row['id']}")
-        features.append(
-            point_feature(
-                place,
-                counties,
-                id=row["id"],
-                record_id=row["id"],
-                name=row["name"],
-                kind=row["kind"],
-                status=row["status"],
-                plan_ref=row["plan_ref"],
-                quote=row["quote"],
-                source=f"{PLAN}{row['plan_ref']}；位置：{place.source}",
-                method="点位：枢纽所依托的站场/港区" if place.kind != "hub" else "示意：规划选址未定，取所在城区",
-                accuracy=row.get("accuracy") or place.accuracy,
-                note=row.get("note", ""),
-            )
-        )
-    return features
+    return [
+        plan_point(row, "hubs", gazetteer, counties, _hub_method, kind=row["kind"], status=row["status"])
+        for row in read_table("hubs")
+    ]
