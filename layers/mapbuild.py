@@ -37,7 +37,7 @@ from layers.escape import html_text, js_literal
 from layers.style import legend_html
 
 CITY_CENTER = (27.23, 113.45)
-CITY_ZOOM = 8
+CITY_ZOOM = 8.5  # with half-step zoom the whole city fills a ~620 px map
 MAP_CSS = """
 .leaflet-container{background:#f4f2ec}
 .zzp-tip{font:13px/1.45 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:340px}
@@ -54,8 +54,11 @@ MAP_CSS = """
  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
 .zzp-label.muted{color:#888;font-size:11px}
 .zzp-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
- font:12px/1.5 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-height:40vh;overflow:auto}
-.zzp-legend-title{font-weight:600;margin-bottom:2px}
+ font:12px/1.5 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-height:36vh;overflow:auto}
+.zzp-legend-title{font-weight:600;margin-bottom:2px;cursor:pointer;user-select:none}
+.zzp-legend-title::after{content:" ▾";color:#888}
+.zzp-legend.collapsed .zzp-legend-title::after{content:" ▸"}
+.zzp-legend.collapsed .zzp-legend-row{display:none!important}
 .zzp-legend-row{display:flex;align-items:center;gap:6px}
 @media (max-width:640px){.zzp-legend{max-height:28vh;font-size:11px}}
 """
@@ -191,11 +194,19 @@ window.zzp = window.zzp || (function () {
       setTimeout(function () { groups.forEach(function (g) { map.removeLayer(g); }); }, 0);
     },
     legend: function (map, html, groups) {
-      var box = L.control({position: 'bottomright'});
+      var box = L.control({position: 'bottomleft'});  // the city is a north–south ribbon: the lower left is neighbours
       box.onAdd = function () {
         var d = L.DomUtil.create('div');
         d.innerHTML = html;
+        var panel = d.firstChild;
+        // Collapsed by default on small screens so the legend never hides the map.
+        if (map.getSize().x < 640) { panel.classList.add('collapsed'); }
+        var title = panel.querySelector('.zzp-legend-title');
+        title.setAttribute('role', 'button');
+        title.setAttribute('tabindex', '0');
+        title.addEventListener('click', function () { panel.classList.toggle('collapsed'); });
         L.DomEvent.disableClickPropagation(d);
+        L.DomEvent.disableScrollPropagation(d);
         return d;
       };
       box.addTo(map);
@@ -358,7 +369,7 @@ class ViewOptions:
 def new_map(
     basemap: Basemap | str = "none",
     center: tuple[float, float] = CITY_CENTER,
-    zoom: int = CITY_ZOOM,
+    zoom: float = CITY_ZOOM,
     tianditu_key: str | None = None,
     height: str | int = "100%",
     clean: bool = False,
@@ -378,6 +389,7 @@ def new_map(
         prefer_canvas=False,
         height=height,
         min_zoom=6,
+        zoom_snap=0.5,
         max_zoom=basemap.max_zoom,
     )
     if basemap.needs_key and not tianditu_key:

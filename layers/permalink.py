@@ -25,7 +25,7 @@ class MapState:
     basemap: str | None = None
     layers: tuple[str, ...] | None = None
     center: tuple[float, float] | None = None  # (lat, lon)
-    zoom: int | None = None
+    zoom: float | None = None  # half steps (the maps snap to 0.5)
     selected: str | None = None
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
@@ -38,7 +38,7 @@ class MapState:
         if self.center:
             params["c"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
         if self.zoom is not None:
-            params["z"] = str(self.zoom)
+            params["z"] = f"{self.zoom:g}"
         if self.selected:
             params["sel"] = self.selected
         return params
@@ -84,7 +84,7 @@ def parse(params: Mapping[str, str | list[str]], known_layers: Iterable[str]) ->
     raw_zoom = first("z")
     if raw_zoom is not None:
         try:
-            zoom = min(max(int(float(raw_zoom)), MIN_ZOOM), MAX_ZOOM)
+            zoom = min(max(round(float(raw_zoom) * 2) / 2, MIN_ZOOM), MAX_ZOOM)
         except ValueError:
             ignored.append("z")
     selected = first("sel")

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from benchmarks.live import MAP_IFRAME, launch, map_frame, offline_context, streamlit_server, wait_for_app
+from layers.mapbuild import CITY_ZOOM
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser
@@ -141,5 +142,5 @@ def test_the_view_is_written_back_into_the_url(page, server):
     frame = open_map(page, server + "/structure", "url-sync")
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1200)
-    assert re.search(r"[?&]z=9(&|$)", page.url)
+    assert re.search(rf"[?&]z={CITY_ZOOM + 1:g}(&|$)", page.url)
     assert "layers=" in page.url and "bm=none" in page.url

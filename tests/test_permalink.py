@@ -20,6 +20,7 @@ def test_unknown_or_malformed_values_are_dropped_and_reported():
     assert state.layers == ("admin_counties",)
     assert state.center is None
     assert state.zoom == 19  # clamped, not refused
+    assert parse({"z": "9.4"}, LAYERS).zoom == 9.5  # half steps
     assert set(state.ignored) == {"bm", "layers", "c"}
 
 
