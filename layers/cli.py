@@ -120,12 +120,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt not in (*export.FORMATS, "html"):
         print(f"export: 无法从 {out.name!r} 判断格式，请用 --format png|pdf|html", file=sys.stderr)
         return 1
+    overlay = {}
+    if args.overlay:
+        from layers import uploads
+        from layers.reader import read_bytes
+
+        path = Path(args.overlay)
+        try:
+            upload = uploads.load_upload(path.name, read_bytes(path, args.overlay))
+        except VectorDataError as exc:
+            _report(summarise(exc.problems))
+            return 1
+        overlay = {"overlay": upload.gdf, "overlay_title": upload.name}
     try:
         if fmt == "html":
-            data = export.render_html(layer_ids, args.extent, args.title, args.subtitle, args.permalink, args.date).encode()
+            data = export.render_html(layer_ids, args.extent, args.title, args.subtitle, args.permalink, args.date, **overlay).encode()
         else:
             data = export.render(
-                layer_ids, args.extent, args.title, args.subtitle, args.paper, args.dpi, fmt, args.permalink, args.date
+                layer_ids, args.extent, args.title, args.subtitle, args.paper, args.dpi, fmt, args.permalink, args.date, **overlay
             )
     except (export.ExportError, ExtentError, FontMissing) as exc:
         print(f"错误: {exc}", file=sys.stderr)
@@ -160,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("--format", choices=["png", "pdf", "html"], help="默认取 --out 的扩展名")
     p_export.add_argument("--permalink", help="印在图上的在线地图链接")
     p_export.add_argument("--date", help="制图日期 YYYY-MM-DD（默认今天）")
+    p_export.add_argument("--overlay", help="叠加一个用户文件（GeoJSON、GeoPackage、KML 或 zip 打包的 Shapefile），与上传页同样检查")
     p_export.add_argument("--out", required=True, help="输出文件")
     p_export.set_defaults(func=cmd_export)
     return parser

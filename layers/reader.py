@@ -2,9 +2,11 @@
 
 GeoJSON is parsed here rather than handed straight to GDAL, because GDAL
 quietly repairs what RFC 7946 forbids (unclosed rings, wrong nesting) and
-reports broken JSON as a generic driver error.  A file that fails raises
-:class:`~layers.validation.VectorDataError` listing every problem; callers never
-see a traceback.
+reports broken JSON as a generic driver error.  The other formats staff use
+(GeoPackage, KML, zipped Shapefile) go through :mod:`layers.uploads`, which
+guards GDAL (zip limits, encodings, CRS) for the app and this CLI alike.  A
+file that fails raises :class:`~layers.validation.VectorDataError` listing
+every problem; callers never see a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
 from layers.catalog import LayerSpec
@@ -48,6 +52,8 @@ def _parse_json(raw: bytes, file: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(file, f"JSON 语法错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}（文件可能被截断）") from None
+    except RecursionError:
+        raise _fail(file, "JSON 嵌套层数过深，无法读取") from None
 
 
 def _ring_problems(geometry: dict, file: str, index: int) -> list[Problem]:
@@ -59,11 +65,13 @@ def _ring_problems(geometry: dict, file: str, index: int) -> list[Problem]:
     elif kind == "MultiPolygon":
         polygons = geometry.get("coordinates") or []
     problems = []
-    for polygon in polygons:
-        for ring in polygon:
+    for polygon in polygons if isinstance(polygons, list) else []:
+        for ring in polygon if isinstance(polygon, list) else []:
+            if not isinstance(ring, list):
+                continue  # not a ring at all: shape() reports the structure
             if len(ring) < 4:
                 problems.append(Problem(file, f"多边形的环只有 {len(ring)} 个点（至少需要 4 个且首尾相同）", index))
-            elif list(ring[0]) != list(ring[-1]):
+            elif ring[0] != ring[-1]:
                 problems.append(Problem(file, "多边形的环未闭合（首尾坐标不同）", index))
     return problems
 
@@ -72,16 +80,25 @@ def _declared_crs(doc: dict, file: str) -> str | None:
     crs = doc.get("crs")
     if crs is None:
         return None
-    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
         raise _fail(file, "crs 成员格式无法识别")
-    return None if name in _WGS84_NAMES else name
+    if name in _WGS84_NAMES:
+        return None
+    try:
+        CRS.from_user_input(name)
+    except CRSError:
+        raise _fail(file, f"无法识别的坐标系 {name!r}") from None
+    return name
 
 
 def _features(doc: Any, file: str) -> list[dict]:
     if not isinstance(doc, dict) or "type" not in doc:
         raise _fail(file, "不是 GeoJSON：缺少 type 成员")
     kind = doc["type"]
+    if not isinstance(kind, str):
+        raise _fail(file, "不是 GeoJSON：type 成员应为字符串")
     if kind == "FeatureCollection":
         features = doc.get("features")
         if not isinstance(features, list):
@@ -100,12 +117,21 @@ def read_geojson(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
     ``file`` is how messages name the file (default: the path as given).
     """
     file = file or str(path)
+    return parse_geojson(read_bytes(path, file), file)
+
+
+def read_bytes(path: Path, file: str) -> bytes:
+    """The file's content, or a :class:`VectorDataError` saying why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise _fail(file, f"文件不存在：{path}") from None
+        raise _fail(file, "文件不存在") from None  # ``file`` names it; the server's own path stays private
     except OSError as exc:
         raise _fail(file, f"无法读取：{exc.strerror}") from None
+
+
+def parse_geojson(raw: bytes, file: str) -> gpd.GeoDataFrame:
+    """GeoJSON bytes → WGS-84 GeoDataFrame, strictly (see :func:`read_geojson`)."""
     doc = _parse_json(raw, file)
     features = _features(doc, file)
     declared = _declared_crs(doc, file)
@@ -119,12 +145,16 @@ def read_geojson(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
         if props is not None and not isinstance(props, dict):
             problems.append(Problem(file, "properties 应为对象", i))
             props = None
-        records.append(props or {})
+        props = props or {}
+        if "geometry" in props:  # would be overwritten by the geometry column
+            props = {("geometry_" if k == "geometry" else k): v for k, v in props.items()}
+        records.append(props)
         geometry = feature.get("geometry")
         if geometry is None:
             geoms.append(None)
             continue
-        if not isinstance(geometry, dict) or geometry.get("type") not in _GEOMETRY_TYPES:
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if not isinstance(kind, str) or kind not in _GEOMETRY_TYPES:
             problems.append(Problem(file, "几何对象无法识别", i))
             geoms.append(None)
             continue
@@ -135,7 +165,7 @@ def read_geojson(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
             continue
         try:
             geoms.append(shape(geometry))
-        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.ShapelyError) as exc:
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError) as exc:
             problems.append(Problem(file, f"坐标结构错误：{exc}", i))
             geoms.append(None)
     if problems:
@@ -154,11 +184,15 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
 
 
 def read_vector(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
-    """Read any supported vector file (GeoJSON now) into WGS-84."""
+    """Read any supported vector file (GeoJSON, GeoPackage, KML, zipped Shapefile) into WGS-84.
+
+    The same reader backs uploads in the app, so the CLI sees exactly what a user would.
+    """
+    from layers import uploads  # imported here: uploads builds on this module's GeoJSON parser
+
     path = Path(path)
-    if path.suffix.lower() in GEOJSON_SUFFIXES:
-        return read_geojson(path, file)
-    raise _fail(file or str(path), f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请使用 GeoJSON")
+    file = file or str(path)
+    return uploads.read(path.name, read_bytes(path, file), file)
 
 
 def validate_frame(
