@@ -45,7 +45,8 @@ def simplify(geoms: np.ndarray, geometry: str, tolerance_m: float) -> np.ndarray
     if tolerance_m <= 0 or geometry == "Point":
         return geoms
     tolerance = tolerance_m / METRES_PER_DEGREE
-    if geometry == "Polygon" and shapely.coverage_is_valid(geoms):
+    polygons_only = bool(np.isin(shapely.get_type_id(geoms), (3, 6)).all())  # Polygon, MultiPolygon
+    if geometry == "Polygon" and polygons_only and shapely.coverage_is_valid(geoms):
         return shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
     return shapely.simplify(geoms, tolerance, preserve_topology=True)
 

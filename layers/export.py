@@ -52,8 +52,8 @@ from matplotlib.textpath import text_to_path
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
-from layers import assets, fonts, mapbuild, store
-from layers.catalog import LayerSpec, Provenance, Style, load_catalog
+from layers import assets, fonts, mapbuild, store, uploads
+from layers.catalog import LayerSpec, Style, load_catalog
 from layers.crs import METRIC_CRS, WGS84
 from layers.escape import html_text
 from layers.extents import Extent, resolve
@@ -73,8 +73,6 @@ METRIC_NAME = "CGCS2000 / 3 度带高斯-克吕格 CM 114°E（EPSG:4547）"
 KEY_PLACES = {"town_hierarchy": ("tier", ("1", "2", "3"))}
 DETAIL_SCALE = 350_000
 VIEW_PADDING = 0.03  # share of the extent added on each side
-OVERLAY_ID = "overlay"
-OVERLAY_STYLE = Style(color="#c2185b", weight=2.5, opacity=1.0, fill_color="#c2185b", fill_opacity=0.15, radius=6.0)
 _GEOMETRY_RANK = {"Polygon": 0, "LineString": 1, "Point": 2}  # areas under lines under points
 _LOCK = threading.Lock()  # matplotlib's rcParams are process-wide: one sheet at a time
 
@@ -152,29 +150,11 @@ class Sheet:
 
 
 def overlay_spec(gdf: gpd.GeoDataFrame, title: str) -> LayerSpec:
-    """A catalog-like spec for a user's file, so it is drawn, legended and noted like a layer."""
-    families = [_family(t) for t in gdf.geom_type.dropna()]
-    geometry = max(set(families), key=families.count) if families else "Polygon"
-    fields = tuple(c for c in gdf.columns if c != gdf.geometry.name)[:6]
-    return LayerSpec(
-        id=OVERLAY_ID,
-        title=title,
-        group="用户数据",
-        file="overlay.geojson",
-        geometry=geometry,
-        visible=True,
-        style=OVERLAY_STYLE,
-        legend=title,
-        provenance=Provenance("用户提供的文件", "未知", "未经本项目核验", "未知", datetime.date.today().isoformat(), False),
-        tooltip=fields,
-        popup=fields,
-    )
-
-
-def _family(geom_type: str) -> str:
-    if geom_type.endswith("Point"):
-        return "Point"
-    return "LineString" if geom_type.endswith("LineString") else "Polygon"
+    """The upload page's spec for a user's file, so an export draws and legends it the same way."""
+    families = list(gdf.geometry.map(uploads.family))
+    geometry = max(("Polygon", "LineString", "Point"), key=families.count)  # ties: the first, deterministically
+    fields = tuple(c for c in gdf.columns if c != gdf.geometry.name)
+    return uploads.upload_spec(title, geometry, fields)
 
 
 def _note(spec: LayerSpec) -> str:
