@@ -44,6 +44,7 @@ class MapState:
         return params
 
     def url(self, base: str, page: str) -> str:
+        """``page`` is the page's URL path, or ``""`` for the default page (served at ``/``)."""
         query = urlencode(self.query(), safe=",")
         return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 

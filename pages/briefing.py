@@ -38,7 +38,8 @@ def map_link(layer_ids: list[str]) -> str | None:
     source = st.query_params.get("from")
     if source not in {p.url_path for p in ui.PAGES} or source == PAGE.url_path:
         return None
-    return replace(ui.url_state(), layers=tuple(layer_ids)).url(app_base(), source)
+    path = "" if ui.page_info(source).default else source  # the default page lives at "/"
+    return replace(ui.url_state(), layers=tuple(layer_ids)).url(app_base(), path)
 
 
 def view_extent() -> str | None:

@@ -303,7 +303,7 @@ def test_briefing_page_takes_its_defaults_from_the_map_page_link():
     assert extent_box(at).value == "bbox:113.0500,27.7000,113.3000,27.9500"
     assert len(at.get("image")) == 1
     assert [b.proto.label for b in at.get("download_button")] == ["PNG · 150 dpi", "PDF · 矢量", "HTML · 可交互"]
-    link = "http://localhost:8501/overview?bm=none&layers=admin_counties,town_hierarchy&c=27.8200,113.1800&z=10"
+    link = "http://localhost:8501/?bm=none&layers=admin_counties,town_hierarchy&c=27.8200,113.1800&z=10"  # overview is "/"
     assert any(link in caption.value for caption in at.caption)
 
 
