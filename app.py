@@ -11,5 +11,8 @@ st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.ICON), layout="wide
 navigation = st.navigation(
     [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in ui.PAGES]
 )
-ui.sidebar()
+ui.apply_link_state()
+# The page runs before the sidebar is drawn: its map reaches the browser first, so the map
+# component starts loading while the sidebar's widgets are still being set up.
 navigation.run()
+ui.sidebar()

@@ -12,8 +12,10 @@ For each map page (``layers.views.VIEWS``):
 
 Baselines, in the same run: **naive** — ``GeoDataFrame.explore()`` of the same
 layer files at full resolution chained onto one map, serialised the same way;
-**floor** — an empty Streamlit page (connected and idle).  Medians and ratios
-are printed; ``--json`` writes them for CI or the README.
+**floor** — an empty Streamlit page (connected and idle); and, for reference,
+the **component floor** — a page holding nothing but an empty map through
+``st_folium`` (what any streamlit-folium page costs).  Medians and ratios are
+printed; ``--json`` writes them for CI or the README.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import geopandas as gpd
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
 from benchmarks.live import launch, map_frame, offline_context, streamlit_server, wait_for_app
+from layers.paths import ROOT
 from layers import store
 from layers.basemaps import get_basemap
 from layers.catalog import load_catalog
@@ -39,6 +42,13 @@ from layers.mapview import compose_map
 from layers.permalink import MapState
 from layers.views import VIEWS
 
+COMPONENT_FLOOR_APP = """
+import sys
+sys.path.insert(0, {root!r})
+from streamlit_folium import st_folium
+from layers import mapbuild
+st_folium(mapbuild.new_map(), key="floor", height=600, returned_objects=[])
+"""
 GOALS = {"payload_ratio": 0.35, "build_ms_warm": 50.0, "ready_ratio": 1.5, "payload_bytes": 1_000_000}
 
 
@@ -59,10 +69,15 @@ def serialise(m) -> int:
     return sum(len(part.encode("utf-8")) for part in (script, html or "", header or ""))
 
 
+def _loads(view_id: str) -> list[store.LayerLoad]:
+    """The layers a first visit to the page draws (no link state)."""
+    return [store.load(load_catalog().get(layer_id)) for layer_id in VIEWS[view_id].layer_ids(MapState())]
+
+
 def build_ours(view_id: str, cache: dict | None) -> int:
     """Build and serialise a page's map; ``cache`` holds display data between warm runs."""
     basemap = get_basemap("none")
-    loads = [store.load(load_catalog().get(layer_id)) for layer_id in VIEWS[view_id].layers] if cache is None else cache["loads"]
+    loads = _loads(view_id) if cache is None else cache["loads"]
     display = {} if cache is None else cache["display"]
 
     def data(spec):
@@ -79,7 +94,7 @@ def build_ours(view_id: str, cache: dict | None) -> int:
 
 def build_naive(view_id: str) -> int:
     m = None
-    for layer_id in VIEWS[view_id].layers:
+    for layer_id in VIEWS[view_id].layer_ids(MapState()):
         gdf = gpd.read_file(load_catalog().get(layer_id).path)
         m = gdf.explore(m=m, name=layer_id)
     return serialise(m)
@@ -87,7 +102,7 @@ def build_naive(view_id: str) -> int:
 
 def server_figures(view_id: str, repeats: int) -> dict:
     cold = median_ms(lambda: build_ours(view_id, None), repeats)
-    cache: dict = {"loads": [store.load(load_catalog().get(i)) for i in VIEWS[view_id].layers], "display": {}}
+    cache: dict = {"loads": _loads(view_id), "display": {}}
     build_ours(view_id, cache)
     warm = median_ms(lambda: build_ours(view_id, cache), repeats * 3)
     ours = build_ours(view_id, cache)
@@ -109,10 +124,16 @@ def ready_times(repeats: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         empty = Path(tmp) / "empty.py"
         empty.write_text("import streamlit as st\n", encoding="utf-8")
+        component = Path(tmp) / "component.py"
+        component.write_text(COMPONENT_FLOOR_APP.format(root=str(ROOT)), encoding="utf-8")
+        (Path(tmp) / "static").symlink_to(ROOT / "static")  # the same self-hosted Leaflet
         browser = launch(playwright)
         with streamlit_server(empty) as (floor_base, _):
             for _ in range(repeats + 1):  # the first load warms the server
                 results.setdefault("floor", []).append(_time_page(browser, floor_base + "/", None))
+        with streamlit_server(component) as (component_base, _):
+            for _ in range(repeats + 1):
+                results.setdefault("component_floor", []).append(_time_page(browser, component_base + "/", ".leaflet-container"))
         with streamlit_server() as (base, _):
             for view_id in VIEWS:
                 if view_id == "upload":
@@ -148,6 +169,8 @@ def run(repeats: int, browser: bool) -> dict:
     if browser:
         ready = ready_times(repeats)
         figures["floor_ready_ms"] = ready.pop("floor")
+        figures["component_floor_ready_ms"] = ready.pop("component_floor")
+        figures["component_floor_ready_ratio"] = round(figures["component_floor_ready_ms"] / figures["floor_ready_ms"], 2)
         for view_id, ms in ready.items():
             figures[f"{view_id}_ready_ms"] = ms
             figures[f"{view_id}_ready_ratio"] = round(ms / figures["floor_ready_ms"], 2)
@@ -181,6 +204,10 @@ def report(figures: dict) -> list[str]:
         missed.append(f"overview payload {figures['overview_payload_ratio']:.0%} of naive > 35 %")
     if "floor_ready_ms" in figures:
         print(f"空白 Streamlit 页（下限）就绪: {figures['floor_ready_ms']:.0f} ms")
+        print(
+            f"只有一张空地图的 streamlit-folium 页（组件下限）就绪: {figures['component_floor_ready_ms']:.0f} ms"
+            f"（{figures['component_floor_ready_ratio']:.2f}× 下限）"
+        )
     print(f"简报导出（全部图层，A4 横向 300 dpi）: PNG {figures['export_a4_300dpi_png_s']:.2f} s，PDF {figures['export_a4_300dpi_pdf_s']:.2f} s")
     for line in missed:
         print(f"未达目标: {line}")

@@ -120,10 +120,10 @@ def map_view(
     last and visible; ``visible`` overrides the view's default visibility.
     """
     view = VIEWS[view_id]
-    loads = ui.load_layers(list(view.layers))
+    state = ui.url_state()
+    loads = ui.load_layers(view.layer_ids(state))
     ui.report_broken(loads)
     basemap = ui.current_basemap()
-    state = ui.url_state()
     if state.ignored:
         st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
     m, selected = compose_map(
@@ -256,18 +256,40 @@ def _values(layer_id: str, field: str) -> list[str]:
     return sorted({str(v) for v in load.gdf[field].dropna()}) if load.ok else []
 
 
-def point_filters() -> PointChoices:
-    """Widgets for county, park kind and industry, town category and tier."""
+POINT_FILTER_KEYS = ("pt_counties", "pt_park_kinds", "pt_industry", "pt_town_categories", "pt_tiers")
+ALL_INDUSTRIES = "（全部）"
+TIERS = [1, 2, 3, 4, 5, 6]
+
+
+def point_choices() -> PointChoices:
+    """The filters' current values, read before the widgets are drawn (see :func:`point_filter_widgets`)."""
+    state = st.session_state
+    industry = state.get("pt_industry", ALL_INDUSTRIES)
+    return PointChoices(
+        tuple(state.get("pt_counties", ())),
+        tuple(state.get("pt_park_kinds", _values("industrial_parks", "kind"))),
+        "" if industry == ALL_INDUSTRIES else industry,
+        tuple(state.get("pt_town_categories", _values("featured_towns", "category"))),
+        tuple(state.get("pt_tiers", TIERS)),
+    )
+
+
+def point_filter_widgets() -> None:
+    """Widgets for county, park kind and industry, town category and tier.
+
+    Drawn after the map (into a container above it) so the map reaches the
+    browser before these widgets' code has to be fetched.
+    """
     industries = sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
     c1, c2, c3 = st.columns(3)
-    counties = c1.multiselect("县市区", list(COUNTY_NAMES), placeholder="全部县市区")
-    park_kinds = c2.multiselect("园区类别", _values("industrial_parks", "kind"), default=_values("industrial_parks", "kind"))
-    industry = c3.selectbox("主导产业", ["（全部）", *industries])
+    c1.multiselect("县市区", list(COUNTY_NAMES), key="pt_counties", placeholder="全部县市区")
+    kinds = _values("industrial_parks", "kind")
+    c2.multiselect("园区类别", kinds, default=kinds, key="pt_park_kinds")
+    c3.selectbox("主导产业", [ALL_INDUSTRIES, *industries], key="pt_industry")
     c4, c5 = st.columns([2, 1])
     categories = _values("featured_towns", "category")
-    town_categories = c4.multiselect("特色小镇类别", categories, default=categories)
-    tiers = c5.multiselect("城镇等级", [1, 2, 3, 4, 5, 6], default=[1, 2, 3, 4, 5, 6], format_func=lambda t: f"{t} 级")
-    return PointChoices(tuple(counties), tuple(park_kinds), "" if industry == "（全部）" else industry, tuple(town_categories), tuple(tiers))
+    c4.multiselect("特色小镇类别", categories, default=categories, key="pt_town_categories")
+    c5.multiselect("城镇等级", TIERS, default=TIERS, key="pt_tiers", format_func=lambda t: f"{t} 级")
 
 
 def filtered_tables(choices: PointChoices) -> None:

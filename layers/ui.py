@@ -103,11 +103,15 @@ def base_path() -> str:
     return f"/{path}" if path else ""
 
 
-def sidebar() -> None:
-    """The frame shared by every page."""
+def apply_link_state() -> None:
+    """Settings a shared link carries that the page needs before the sidebar exists (the basemap)."""
     state = url_state()
     if state.basemap and "basemap" not in st.session_state:
         st.session_state["basemap"] = state.basemap
+
+
+def sidebar() -> None:
+    """The frame shared by every page (drawn after the page: see app.py)."""
     with st.sidebar:
         ids = [b.id for b in BASEMAPS]
         st.selectbox(

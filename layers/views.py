@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layers.permalink import MapState
+
 
 @dataclass(frozen=True)
 class View:
@@ -15,6 +17,15 @@ class View:
     visible: frozenset[str]
     # Per layer, property values a feature must have to be drawn on this page.
     where: tuple[tuple[str, str, str], ...] = ()
+    # Layers sent only when a link asks for them (``layers=`` or a selection): they
+    # have their own page, and every layer sent costs the first visit load time.
+    on_request: frozenset[str] = frozenset()
+
+    def layer_ids(self, state: MapState) -> list[str]:
+        requested = set(state.layers or ())
+        if state.selected:
+            requested |= self.on_request
+        return [layer for layer in self.layers if layer not in self.on_request or layer in requested]
 
 
 VIEWS: dict[str, View] = {
@@ -26,6 +37,7 @@ VIEWS: dict[str, View] = {
         frozenset({"neighbour_cities", "admin_counties", "spatial_structure", "rail_network", "expressway_network", "town_hierarchy"}),
         # Records drawn elsewhere (a railway, a park …) are not repeated here.
         where=(("projects", "linked_layer", ""),),
+        on_request=frozenset({"planning_zones", "protection_pattern", "projects"}),
     ),
     "structure": View(
         ("neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure"),

@@ -8,10 +8,13 @@ ui.require_frame()
 
 st.title("园区与小镇")
 st.caption("专栏12 园区主导产业 · 专栏25 城镇等级体系 · 专栏27 重点培育的特色小镇")
-choices = mapview.point_filters()
+filter_area = st.container()  # filled after the map: the map reaches the browser first
+choices = mapview.point_choices()
 map_column, table_column = st.columns([3, 2], gap="medium")
 with map_column:
     clicked = mapview.map_view("parks_towns", height=560, filters=choices.filters)
     mapview.feature_details(clicked)
+with filter_area:
+    mapview.point_filter_widgets()
 with table_column:
     mapview.filtered_tables(choices)

@@ -8,17 +8,22 @@ ui.require_frame()
 
 NETWORKS = {"铁路": "rail_network", "高速公路": "expressway_network", "普通国省干线": "trunk_roads", "枢纽与港航": "transport_hubs"}
 STATUSES = ["已建", "在建", "规划", "未说明"]
+SHOWN = ["铁路", "高速公路", "枢纽与港航"]
 
 st.title("交通网络")
 st.caption("第五章第三节 完善综合立体交通布局 · 专栏7 “十四五”铁路、公路交通网络")
-networks = st.pills("网络", list(NETWORKS), selection_mode="multi", default=["铁路", "高速公路", "枢纽与港航"])
-statuses = st.pills("建设状态（规划表述）", STATUSES, selection_mode="multi", default=STATUSES)
+filter_area = st.container()  # filled after the map: the map reaches the browser first
+networks = st.session_state.get("tr_networks", SHOWN)
+statuses = st.session_state.get("tr_statuses", STATUSES)
 shown = {NETWORKS[n] for n in networks}
 keep_status = mapview.field_filter("status", statuses)
 filters = {layer: keep_status for layer in NETWORKS.values()}
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
     clicked = mapview.map_view("transport", visible={"neighbour_cities", "admin_counties", *shown}, filters=filters)
+with filter_area:
+    st.pills("网络", list(NETWORKS), selection_mode="multi", default=SHOWN, key="tr_networks")
+    st.pills("建设状态（规划表述）", STATUSES, selection_mode="multi", default=STATUSES, key="tr_statuses")
 with detail_column:
     mapview.feature_details(clicked, hint="线型：实线已建、长虚线在建、短虚线规划、点线规划未说明；颜色区分纵线与横线。")
     ui.layer_notes(["rail_network", "expressway_network", "trunk_roads"])
