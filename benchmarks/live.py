@@ -23,6 +23,14 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 ARTIFACTS = ROOT / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+# Counts Streamlit script runs from now on (a click's rerun can start and end between two polls).
+RUN_COUNTER = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__runs = 0;
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') { window.__runs += 1; }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
 
 
 def free_port() -> int:

@@ -30,7 +30,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, streamlit_server
+from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, RUN_COUNTER, streamlit_server
 
 PAGES = ("", "transport")  # the overview is the default page, served at the root
 READY = "path.zzp-admin_counties"
@@ -53,14 +53,6 @@ CLICKABLE = """() => {
     }
   }
   return found;
-}"""
-# Counts script runs from now on: a click's rerun can start and end between two polls.
-RUN_COUNTER = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__runs = 0;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') { window.__runs += 1; }
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 

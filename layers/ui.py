@@ -182,8 +182,10 @@ ATTRIBUTION_MD = """
   原为 GCJ-02 坐标，已逐点转换为 WGS-84。由 `python -m layers build boundaries` 重新生成。
 - **规划内容图层**：依据《株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》文字绘制的示意图层，
   每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
+- **河道**：湘江部分顶点取自 GSHHG/WDB II 河流线（LGPL），其余河段依途经地点勾绘（示意）。
 - **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
-- **地图库**：Leaflet（BSD-2）、folium（MIT）、streamlit-folium（MIT）。
+- **地图库**：Leaflet（BSD-2）、Leaflet.fullscreen（MIT）、folium（MIT）、streamlit-folium（MIT）。
+- **字体**：简报出图使用 Noto Sans CJK SC（SIL Open Font License 1.1，经 PyPI 包 noto-cjk-sans-otc 安装）。
 """
 
 

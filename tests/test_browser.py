@@ -9,18 +9,11 @@ import re
 
 import pytest
 
-from benchmarks.live import MAP_IFRAME, launch, map_frame, offline_context, streamlit_server, wait_for_app
+from benchmarks.live import MAP_IFRAME, RUN_COUNTER, launch, map_frame, offline_context, streamlit_server, wait_for_app
 from layers.mapbuild import CITY_ZOOM
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser
-RUN_COUNTER = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__runs = 0;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') { window.__runs += 1; }
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 
 
 @pytest.fixture(scope="module")
