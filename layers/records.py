@@ -124,11 +124,14 @@ def highlight(excerpt: str, name: str, alias: str = "") -> str:
     return "".join(out)
 
 
+MAX_RECORD_ZOOM = 12  # closer than this a single point has no context left (county lines, neighbours)
+
+
 def zoom_for(bounds: tuple[float, float, float, float], pixels: int = 560) -> int:
-    """A Web-Mercator zoom that fits ``bounds`` (lon/lat) in about ``pixels``."""
+    """A Web-Mercator zoom that fits ``bounds`` (lon/lat) in about ``pixels``, between 8 and 12."""
     minx, miny, maxx, maxy = bounds
     span = max(maxx - minx, (maxy - miny) * 1.15, 0.004)
-    return max(8, min(14, int(math.floor(math.log2(360 * pixels / (256 * span))))))
+    return max(8, min(MAX_RECORD_ZOOM, int(math.floor(math.log2(360 * pixels / (256 * span))))))
 
 
 def map_link(record: dict, geometry) -> tuple[str, dict[str, str]]:
