@@ -27,10 +27,16 @@ import platform
 import statistics
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.live import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, RUN_COUNTER, streamlit_server
+from benchmarks.live import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_IFRAME,
+    RUN_COUNTER,
+    streamlit_server,
+)
 
 PAGES = ("", "transport")  # the overview is the default page, served at the root
 READY = "path.zzp-admin_counties"

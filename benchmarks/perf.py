@@ -32,13 +32,19 @@ from typing import Callable
 import geopandas as gpd
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
-from benchmarks.live import launch, map_frame, offline_context, streamlit_server, wait_for_app
-from layers.paths import ROOT
+from benchmarks.live import (
+    launch,
+    map_frame,
+    offline_context,
+    streamlit_server,
+    wait_for_app,
+)
 from layers import store
 from layers.basemaps import get_basemap
 from layers.catalog import load_catalog
 from layers.display import prepare
 from layers.mapview import compose_map
+from layers.paths import ROOT
 from layers.permalink import MapState
 from layers.views import VIEWS
 

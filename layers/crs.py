@@ -88,38 +88,32 @@ def gcj02_to_wgs84(lon, lat, tolerance_deg: float = 1e-7, max_iter: int = 30):
     return w_lon, w_lat
 
 
-def _transform_geometry(geom: BaseGeometry, fn: Callable) -> BaseGeometry:
-    def apply(coords: np.ndarray) -> np.ndarray:
-        x, y = fn(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, apply)
+def _transformer(fn: Callable) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda coords: np.column_stack(fn(coords[:, 0], coords[:, 1]))
 
 
 def geometry_gcj02_to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """Convert every vertex of a shapely geometry from GCJ-02 to WGS-84."""
-    return _transform_geometry(geom, gcj02_to_wgs84)
+    return shapely.transform(geom, _transformer(gcj02_to_wgs84))
 
 
 def geometry_wgs84_to_gcj02(geom: BaseGeometry) -> BaseGeometry:
     """Convert every vertex of a shapely geometry from WGS-84 to GCJ-02 (display only)."""
-    return _transform_geometry(geom, wgs84_to_gcj02)
+    return shapely.transform(geom, _transformer(wgs84_to_gcj02))
 
 
-def geodataframe_to_gcj02(gdf):
-    """Copy of a WGS-84 GeoDataFrame shifted to GCJ-02, for drawing over 高德 tiles.
+def geometries_wgs84_to_gcj02(geoms: np.ndarray) -> np.ndarray:
+    """An array of WGS-84 geometries shifted to GCJ-02, for drawing over 高德 tiles only.
 
-    Attributes are untouched, so tooltips and exports keep reporting WGS-84 data.
+    Attributes are not touched anywhere: popups and exports keep WGS-84 data.
     """
-    out = gdf.copy()
-    out["geometry"] = shapely.transform(gdf.geometry.values, lambda c: np.column_stack(wgs84_to_gcj02(c[:, 0], c[:, 1])))
-    return out
+    return shapely.transform(geoms, _transformer(wgs84_to_gcj02))
 
 
 def geodataframe_from_gcj02(gdf):
     """Copy of a GeoDataFrame whose coordinates are GCJ-02, converted to WGS-84."""
     out = gdf.copy()
-    out["geometry"] = shapely.transform(gdf.geometry.values, lambda c: np.column_stack(gcj02_to_wgs84(c[:, 0], c[:, 1])))
+    out["geometry"] = shapely.transform(gdf.geometry.values, _transformer(gcj02_to_wgs84))
     return out.set_crs(WGS84, allow_override=True)
 
 

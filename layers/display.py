@@ -25,7 +25,7 @@ import shapely
 
 from layers.basemaps import GCJ02_DATUM
 from layers.catalog import LayerSpec
-from layers.crs import wgs84_to_gcj02
+from layers.crs import geometries_wgs84_to_gcj02
 
 PRECISION_DEG = 1e-5
 METRES_PER_DEGREE = 111_320.0
@@ -49,10 +49,6 @@ def simplify(geoms: np.ndarray, geometry: str, tolerance_m: float) -> np.ndarray
     if geometry == "Polygon" and polygons_only and shapely.coverage_is_valid(geoms):
         return shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
     return shapely.simplify(geoms, tolerance, preserve_topology=True)
-
-
-def _to_gcj02(geoms: np.ndarray) -> np.ndarray:
-    return shapely.transform(geoms, lambda c: np.column_stack(wgs84_to_gcj02(c[:, 0], c[:, 1])))
 
 
 def _clean(value: Any) -> Any:
@@ -99,7 +95,7 @@ def label_geojson(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> dict[st
     geoms = gdf.geometry.values
     points = geoms if spec.geometry == "Point" else shapely.point_on_surface(geoms)
     if datum == GCJ02_DATUM:
-        points = _to_gcj02(points)
+        points = geometries_wgs84_to_gcj02(points)
     points = shapely.set_precision(points, PRECISION_DEG)
     return {
         "type": "FeatureCollection",
@@ -116,7 +112,7 @@ def display_geojson(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> dict[
     fields = [f for f in display_fields(spec) if f in gdf.columns]
     geoms = simplify(gdf.geometry.values, spec.geometry, spec.simplify_m)
     if datum == GCJ02_DATUM:
-        geoms = _to_gcj02(geoms)
+        geoms = geometries_wgs84_to_gcj02(geoms)
     geoms = shapely.set_precision(geoms, PRECISION_DEG)
     records = gdf[fields].to_dict("records")
     features = []

@@ -1,11 +1,11 @@
 """Making text safe for the places it lands in a map page.
 
-Three contexts matter (see the folium notes in the README):
-HTML (legend, labels we build as markup), JavaScript literals (configuration
-embedded in scripts, where ``</script>`` must not appear), and JavaScript
-template literals (folium ``Tooltip``/``Popup``, where a backtick or ``${``
-would break out).  Feature properties themselves are rendered by the map's
-own script with ``textContent``, never as HTML.
+Contexts that matter: HTML (legend, layer names we build as markup),
+JavaScript literals (configuration embedded in scripts, where ``</script>``
+must not appear) and Markdown (record pages).  The maps never use folium's
+``Tooltip``/``Popup`` (JavaScript template literals, where a backtick or ``${``
+would break out), and feature properties are rendered by the map's own script
+with ``textContent``, never as HTML.
 """
 
 from __future__ import annotations
@@ -30,11 +30,6 @@ def js_literal(value: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
-
-
-def template_literal_text(value: Any) -> str:
-    """HTML-escaped text that is also inert inside a JavaScript template literal."""
-    return html_text(value).replace("\\", "&#92;").replace("`", "&#96;").replace("${", "&#36;{")
 
 
 _MARKDOWN_SPECIALS = "\\`*_{}[]<>()#+-.!|~$"

@@ -188,7 +188,9 @@ def read_vector(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
 
     The same reader backs uploads in the app, so the CLI sees exactly what a user would.
     """
-    from layers import uploads  # imported here: uploads builds on this module's GeoJSON parser
+    from layers import (
+        uploads,  # imported here: uploads builds on this module's GeoJSON parser
+    )
 
     path = Path(path)
     file = file or str(path)

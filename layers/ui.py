@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager

@@ -9,7 +9,15 @@ import re
 
 import pytest
 
-from benchmarks.live import MAP_IFRAME, RUN_COUNTER, launch, map_frame, offline_context, streamlit_server, wait_for_app
+from benchmarks.live import (
+    MAP_IFRAME,
+    RUN_COUNTER,
+    launch,
+    map_frame,
+    offline_context,
+    streamlit_server,
+    wait_for_app,
+)
 from layers.mapbuild import CITY_ZOOM
 from tests.browser_support import artifacts_dir, skip_without_browser
 

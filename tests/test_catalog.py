@@ -3,7 +3,13 @@ import tomllib
 
 import pytest
 
-from layers.catalog import CATALOG_FILE, PROVENANCE_KEYS, CatalogError, load_catalog, parse_catalog
+from layers.catalog import (
+    CATALOG_FILE,
+    PROVENANCE_KEYS,
+    CatalogError,
+    load_catalog,
+    parse_catalog,
+)
 from layers.reader import load_layer
 
 CATALOG = load_catalog()

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from shapely.geometry import LineString, Point, box
 from streamlit.testing.v1 import AppTest
 
-from layers import assets, catalog as catalog_module, export, extents, store
+from layers import assets, export, extents, store
+from layers import catalog as catalog_module
 from layers.catalog import Style, load_catalog
 from layers.style import PX_TO_PT, legend_entries, matplotlib_kwargs
 from tests.conftest import ROOT

@@ -9,12 +9,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from layers.build.common import SOURCES, Counties, Gazetteer, read_table, write_layer
 from layers.build.areas import build_protection, build_structure, build_zones
+from layers.build.common import SOURCES, Counties, Gazetteer, read_table, write_layer
 from layers.build.parks import build_parks
 from layers.build.projects import build_projects
 from layers.build.towns import build_featured_towns, build_town_hierarchy
-from layers.build.transport import build_expressways, build_hubs, build_rail, build_trunk_roads
+from layers.build.transport import (
+    build_expressways,
+    build_hubs,
+    build_rail,
+    build_trunk_roads,
+)
 from layers.paths import GEODATA
 
 OCR_COLUMNS = ("seed_form", "corrected", "where", "line")

@@ -12,14 +12,19 @@ waypoints), ``agri_zones.csv`` (…, counties).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import geopandas as gpd
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from layers.build.common import PLAN, Counties, Gazetteer, SourceError, read_table, split_list
+from layers.build.common import (
+    PLAN,
+    Counties,
+    Gazetteer,
+    SourceError,
+    read_table,
+    split_list,
+)
 from layers.crs import METRIC_CRS, WGS84
 
 KM = 1000.0

@@ -20,7 +20,14 @@ import shapely
 from shapely.geometry import Point
 
 from layers.build.areas import Metric
-from layers.build.common import PLAN, Counties, Gazetteer, SourceError, read_table, split_list
+from layers.build.common import (
+    PLAN,
+    Counties,
+    Gazetteer,
+    SourceError,
+    read_table,
+    split_list,
+)
 
 CATEGORIES = (
     "铁路", "高速公路", "国省干线", "枢纽与港航", "城市交通", "产业园区", "新城新片区", "城市更新",

@@ -14,7 +14,15 @@ from its geometry.
 
 from __future__ import annotations
 
-from layers.build.common import PLAN, Counties, Gazetteer, Place, SourceError, plan_point, read_table
+from layers.build.common import (
+    PLAN,
+    Counties,
+    Gazetteer,
+    Place,
+    SourceError,
+    plan_point,
+    read_table,
+)
 
 STATUSES = ("已建", "在建", "规划", "未说明")
 # 专栏7 names the trunk-road networks by class.
