@@ -26,6 +26,7 @@ from layers.build.common import (
     split_list,
 )
 from layers.crs import METRIC_CRS, WGS84
+from layers.paths import GEODATA
 
 KM = 1000.0
 URBAN_DISTRICTS = ("荷塘区", "芦淞区", "石峰区", "天元区")
@@ -175,6 +176,30 @@ def build_structure(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
 
 
 # --- protection pattern -------------------------------------------------------------------
+def _mountain_areas(gazetteer: Gazetteer, metric: Metric) -> list[dict]:
+    """The located 四山, as areas either side of their ridge (the rest are never invented)."""
+    features = []
+    for row in read_table("mountains"):
+        if not row["ridge"]:
+            continue  # not located: listed in the layer description
+        ridge = gazetteer.line(row["ridge"], f"mountains.csv {row['id']}") if ";" in row["ridge"] else gazetteer.get(row["ridge"]).point
+        features.append(
+            _area_feature(
+                metric.around([ridge], MOUNTAIN_KM),
+                metric,
+                name=row["name"],
+                element="四山",
+                plan_ref=row["plan_ref"],
+                quote=row["quote"],
+                source=f"{PLAN}{row['plan_ref']}；山体位置依山峰锚点",
+                method=f"示意：已定位山段两侧各 {MOUNTAIN_KM:g} km",
+                accuracy=row["accuracy"] or SCHEMATIC,
+                note=row["note"],
+            )
+        )
+    return features
+
+
 def build_protection(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
     """Drawn bottom to top: 四区 (county areas), 四山, then the rivers."""
     metric = Metric(counties)
@@ -195,24 +220,7 @@ def build_protection(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
                 note=row["note"],
             )
         )
-    for row in read_table("mountains"):
-        if not row["ridge"]:
-            continue  # not located: listed in the layer description, never invented
-        ridge = gazetteer.line(row["ridge"], f"mountains.csv {row['id']}") if ";" in row["ridge"] else gazetteer.get(row["ridge"]).point
-        features.append(
-            _area_feature(
-                metric.around([ridge], MOUNTAIN_KM),
-                metric,
-                name=row["name"],
-                element="四山",
-                plan_ref=row["plan_ref"],
-                quote=row["quote"],
-                source=f"{PLAN}{row['plan_ref']}；山体位置依山峰锚点",
-                method=f"示意：已定位山段两侧各 {MOUNTAIN_KM:g} km",
-                accuracy=row["accuracy"] or SCHEMATIC,
-                note=row["note"],
-            )
-        )
+    features += _mountain_areas(gazetteer, metric)
     reach = counties.city.buffer(RIVER_MARGIN_DEG)
     for row in read_table("rivers"):
         course = gazetteer.line(row["waypoints"], f"rivers.csv {row['id']}")
@@ -287,15 +295,18 @@ def build_zones(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
             urban_parts.append(metric.around([gazetteer.get(row["place"]).point], km))
     urban = smooth(shapely.union_all(urban_parts)).intersection(city)
 
-    jiangxi_border = shapely.union_all(
-        [metric.to_m(g) for g in _neighbours(("萍乡市", "吉安市"))]
-    ).boundary.intersection(city.buffer(50))
-    west_border = shapely.union_all([metric.to_m(g) for g in _neighbours(("衡阳市",))]).boundary.intersection(city.buffer(50))
+    neighbours = gpd.read_file(GEODATA / "neighbour_cities.geojson").set_index("name").geometry
+
+    def border_with(*names: str) -> BaseGeometry:
+        return shapely.union_all([metric.to_m(neighbours[n]) for n in names]).boundary.intersection(city.buffer(50))
+
+    jiangxi_border = border_with("萍乡市", "吉安市")
+    west_border = border_with("衡阳市")
     valleys = shapely.union_all(
         [metric.to_m(gazetteer.line(rivers[n]["waypoints"], n)).buffer(VALLEY_KM * KM) for n in ("洣水", "沔水") if n in rivers]
         + [metric.to_m(gazetteer.get(row["place"]).point).buffer(VALLEY_KM * KM) for row in towns if row["county_listed"] == "炎陵" or row["name"] == "炎陵县县城"]
     )
-    mountains = [f["geometry"] for f in build_protection(gazetteer, counties) if f["element"] == "四山"]
+    mountains = [f["geometry"] for f in _mountain_areas(gazetteer, metric)]
     eco_raw = shapely.union_all(
         [
             jiangxi_border.buffer(BORDER_UPLAND_KM * KM).intersection(metric.county(*ECO_COUNTIES)),
@@ -340,10 +351,3 @@ _ZONE_RULES = {
     "耕地保护区": f"渌口区、醴陵、攸县和茶陵北部“四水”两侧 {PLAIN_RIVER_KM:g} km 及县城周边平原，扣除前两类",
     "乡村发展区": "全市扣除以上三类后的其余部分",
 }
-
-
-def _neighbours(names: tuple[str, ...]) -> list[BaseGeometry]:
-    from layers.paths import GEODATA
-
-    gdf = gpd.read_file(GEODATA / "neighbour_cities.geojson")
-    return list(gdf[gdf["name"].isin(names)].geometry)
