@@ -12,6 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import geopandas as gpd
 
@@ -85,16 +86,23 @@ def to_geojson(records: gpd.GeoDataFrame) -> bytes:
     return json.dumps(json.loads(records.to_json(drop_id=True)), ensure_ascii=False).encode("utf-8")
 
 
-def _ocr_variants(text: str) -> set[str]:
-    """The name as the OCR'd seed may spell it, so it is found inside verbatim excerpts."""
-    variants = {text}
+@lru_cache(maxsize=1)
+def _ocr_log() -> tuple[tuple[str, str], ...]:
+    """(seed form, corrected form) pairs of ``geodata/ocr_corrections.csv``, read once."""
     path = GEODATA / "ocr_corrections.csv"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                for v in list(variants):
-                    if row["corrected"] in v:
-                        variants.add(v.replace(row["corrected"], row["seed_form"]))
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8") as fh:
+        return tuple((row["seed_form"], row["corrected"]) for row in csv.DictReader(fh))
+
+
+def seed_spellings(text: str) -> set[str]:
+    """The text and every spelling the OCR'd seed may give it (logged corrections undone)."""
+    variants = {text}
+    for seed_form, corrected in _ocr_log():
+        for v in list(variants):
+            if corrected in v:
+                variants.add(v.replace(corrected, seed_form))
     return variants
 
 
@@ -105,7 +113,7 @@ def name_variants(name: str, alias: str = "") -> list[str]:
     found = set()
     for base in bases:
         if len(base) >= 2:
-            found |= _ocr_variants(base)
+            found |= seed_spellings(base)
     return sorted(found, key=len, reverse=True)
 
 
