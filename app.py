@@ -7,6 +7,7 @@ import streamlit as st
 
 from layers import ui
 
+ui.forbid_framing()
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.ICON), layout="wide")
 navigation = st.navigation(
     [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in ui.PAGES]

@@ -14,7 +14,7 @@ WGS84_DATUM = "wgs84"
 GCJ02_DATUM = "gcj02"
 _TIANDITU = (
     "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}"
 )
 _TIANDITU_ATTR = '&copy; <a href="https://www.tianditu.gov.cn/" target="_blank">天地图</a>'
 _AMAP_ATTR = '&copy; <a href="https://www.amap.com/" target="_blank">高德地图</a>'

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 
@@ -32,10 +33,18 @@ def js_literal(value: Any) -> str:
     )
 
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]<>()#+-.!|~$"
+# Every character Markdown (with GFM autolinks and Streamlit's :color[] directives) may act on;
+# CommonMark lets any ASCII punctuation be escaped, so escaping more is harmless.
+_MARKDOWN_SPECIALS = "\\`*_{}[]<>()#+-.!|~$:/@=&\"'"
+
+
+# GFM turns bare ``www.x``, ``http://x`` and ``a@b.c`` into links even when escaped; a zero-width
+# space after the scheme or before ``@`` keeps them text (it is invisible and copies harmlessly).
+_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto|xmpp)(?=\\[.:])|(?=\\@)")
 
 
 def escape_markdown(value: Any) -> str:
-    """Text shown through ``st.markdown`` as written: no links, HTML or formatting injected."""
+    """Text shown through ``st.markdown``/``st.error`` as written: no links, HTML or formatting injected."""
     text = "" if value is None else str(value)
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+    escaped = "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+    return _AUTOLINK.sub(lambda m: (m.group(1) or "") + "\u200b", escaped)

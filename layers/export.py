@@ -38,7 +38,6 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 import shapely
-from branca.element import Element
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
@@ -75,6 +74,11 @@ DETAIL_SCALE = 350_000
 VIEW_PADDING = 0.03  # share of the extent added on each side
 _GEOMETRY_RANK = {"Polygon": 0, "LineString": 1, "Point": 2}  # areas under lines under points
 _LOCK = threading.Lock()  # matplotlib's rcParams are process-wide: one sheet at a time
+# A sheet's drawing is bounded by the limits below (about a second at 300 dpi), so a request
+# waits at most this long for another's; then it is refused rather than queued behind a stall.
+LOCK_WAIT_S = 20.0
+# Text that reaches a sheet: a title is a line, a link a URL; longer input is refused, not drawn.
+TEXT_LIMITS = {"图名": 80, "副标题": 200, "在线地图链接": 2048, "叠加图层名称": 120}
 
 
 class ExportError(ValueError):
@@ -174,6 +178,7 @@ def compose(
     overlay_title: str = "上传图层",
 ) -> Sheet:
     """Check the request and load the layers; raises :class:`ExportError` or ``ExtentError``."""
+    check_text(title=title, subtitle=subtitle, permalink=permalink or "", overlay_title=overlay_title)
     catalog = load_catalog()
     unknown = [lid for lid in layer_ids if lid not in catalog.ids()]
     if unknown:
@@ -212,9 +217,39 @@ def compose(
         layers=tuple(layers),
         legend=tuple(entry for layer in layers for entry in legend_entries(layer.spec)),
         notes=(*notes, *left_out),
-        date=date.isoformat() if isinstance(date, datetime.date) else (date or datetime.date.today().isoformat()),
+        date=_date_text(date),
         permalink=permalink,
     )
+
+
+def check_text(title: str, subtitle: str = "", permalink: str = "", overlay_title: str = "") -> None:
+    """Refuse sheet text beyond :data:`TEXT_LIMITS` (user text is printed as text, never interpreted)."""
+    for (label, limit), value in zip(TEXT_LIMITS.items(), (title, subtitle, permalink, overlay_title)):
+        if len(value) > limit:
+            raise ExportError(f"{label}过长（{len(value)} 字，上限 {limit} 字）")
+
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def file_stem(title: str, extent_label: str) -> str:
+    """A download's file name (without suffix) from the sheet's title: safe on Windows, macOS and Linux."""
+    stem = _UNSAFE_IN_FILE_NAMES.sub("_", f"{title.strip()}-{extent_label}").strip(" ._-")
+    return stem[:80] or "株洲简报图"
+
+
+def _date_text(date: str | datetime.date | None) -> str:
+    """The sheet's date as ``YYYY-MM-DD``; anything that is not a calendar date is refused."""
+    if date is None:
+        return datetime.date.today().isoformat()
+    if isinstance(date, datetime.date):
+        return date.isoformat()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(date)):
+        try:
+            return datetime.date.fromisoformat(str(date)).isoformat()
+        except ValueError:
+            pass
+    raise ExportError(f"制图日期应为 YYYY-MM-DD 格式的日期（收到 {str(date)[:20]!r}）")
 
 
 # ------------------------------------------------------------------ page layout (millimetres)
@@ -300,37 +335,50 @@ def text_width(text: str, size: float) -> float:
     return size * sum(_advance(char) for char in fonts.printable(text).replace("\n", ""))
 
 
+def _char_widths(text: str, size: float) -> list[float]:
+    """Each character's width in points (0 for what the font cannot draw), so wrapping stays linear."""
+    drawable = set(fonts.printable(text)) - {"\n"}
+    return [size * _advance(char) if char in drawable else 0.0 for char in text]
+
+
 _TOKENS = re.compile(r"[A-Za-z0-9.,;:/?&=%#+~@_\-–()]+ ?|.", re.S)
 _NO_LINE_START = set("，。；：、）》”’！？")
 
 
-def _fit(text: str, size: float, width: float) -> int:
-    """How many leading characters of ``text`` fit in ``width`` points (at least one)."""
-    low, high = 1, len(text)
-    while low < high:
-        mid = (low + high + 1) // 2
-        low, high = (mid, high) if text_width(text[:mid], size) <= width else (low, mid - 1)
-    return low
+def _fit(widths: list[float], width: float, start: int) -> int:
+    """How many characters from ``start``, of the given widths, fit in ``width`` points (at least one)."""
+    total = 0.0
+    for i in range(start, len(widths)):
+        total += widths[i]
+        if total > width:
+            return max(i - start, 1)
+    return max(len(widths) - start, 1)
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break text into lines no wider than ``width`` points, between Han characters or Latin words.
 
     Closing punctuation never starts a line; a word longer than a line (a URL)
-    is broken between characters.
+    is broken between characters.  Each character is measured once, so the
+    work grows linearly with the text (a long link cannot stall an export).
     """
-    lines, line = [], ""
+    lines, line, line_w = [], "", 0.0
     for token in _TOKENS.findall(text):
-        if text_width(line + token, size) <= width or (token in _NO_LINE_START and line):
-            line += token
+        token_w = sum(_char_widths(token, size))
+        if line_w + token_w <= width or (token in _NO_LINE_START and line):
+            line, line_w = line + token, line_w + token_w
             continue
         if line.strip():
             lines.append(line.rstrip())
         line = token.lstrip()
-        while len(line) > 1 and text_width(line, size) > width:
-            cut = _fit(line, size, width)
-            lines.append(line[:cut])
-            line = line[cut:]
+        widths = _char_widths(line, size)
+        start, line_w = 0, sum(widths)
+        while len(line) - start > 1 and line_w > width:
+            cut = _fit(widths, width, start)
+            lines.append(line[start : start + cut])
+            line_w -= sum(widths[start : start + cut])
+            start += cut
+        line = line[start:]
     if line.strip():
         lines.append(line.rstrip())
     return lines
@@ -817,18 +865,23 @@ def draw(sheet: Sheet, dpi: float = 150, fmt: str = "png") -> Rendered:
     if not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
         raise ExportError(f"DPI 应在 {DPI_RANGE[0]}–{DPI_RANGE[1]} 之间（打印用 150 或 300）")
     paper = sheet.paper
-    with _LOCK, matplotlib.rc_context(fonts.rc_params()):
-        chosen = plan(sheet, lambda frame: sheet_notes(sheet, frame))
-        fig = Figure(figsize=_figure_inches(paper, dpi, fmt), dpi=dpi, facecolor="white")
-        FigureCanvasAgg(fig)
-        _draw_header(fig, sheet, chosen.frame)
-        placed = _draw_map(fig, sheet, chosen.frame.map, PDF_DPI if fmt == "pdf" else dpi)
-        legend = _draw_panel(fig, paper, chosen)
-        buffer = io.BytesIO()
-        metadata = {"Title": sheet.title}
-        if fmt == "pdf":
-            metadata.update(Subject=sheet.subtitle or sheet.extent.label, Creator=CREATOR)
-        fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    if not _LOCK.acquire(timeout=LOCK_WAIT_S):
+        raise ExportError("出图任务繁忙，请稍后再试")
+    try:
+        with matplotlib.rc_context(fonts.rc_params()):
+            chosen = plan(sheet, lambda frame: sheet_notes(sheet, frame))
+            fig = Figure(figsize=_figure_inches(paper, dpi, fmt), dpi=dpi, facecolor="white")
+            FigureCanvasAgg(fig)
+            _draw_header(fig, sheet, chosen.frame)
+            placed = _draw_map(fig, sheet, chosen.frame.map, PDF_DPI if fmt == "pdf" else dpi)
+            legend = _draw_panel(fig, paper, chosen)
+            buffer = io.BytesIO()
+            metadata = {"Title": sheet.title}
+            if fmt == "pdf":
+                metadata.update(Subject=sheet.subtitle or sheet.extent.label, Creator=CREATOR)
+            fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    finally:
+        _LOCK.release()
     scale = _scale_text(_view(sheet.extent, chosen.frame.map)[4])
     return Rendered(buffer.getvalue(), tuple(legend), tuple(label.text for label, _, _ in placed), scale)
 
@@ -929,6 +982,6 @@ def render_html(
     minx, miny, maxx, maxy = sheet.extent.bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     root = m.get_root()
-    root.header.add_child(Element(f"<title>{html_text(title)}</title><style>{SHEET_CSS}</style>"))
-    root.html.add_child(Element(_sheet_html(sheet)))
+    root.header.add_child(mapbuild.RawHtml(f"<title>{html_text(sheet.title)}</title><style>{SHEET_CSS}</style>"))
+    root.html.add_child(mapbuild.RawHtml(_sheet_html(sheet)))
     return inline_assets(mapbuild.map_html(m))

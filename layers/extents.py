@@ -71,8 +71,13 @@ def bbox_key(bounds: Bounds) -> str:
     return BBOX_PREFIX + ",".join(f"{v:.4f}" for v in bounds)
 
 
+MAX_BBOX_CHARS = 120  # four numbers with decimals; anything longer is not a bbox
+
+
 def parse_bbox(text: str) -> Bounds:
     """``minlon,minlat,maxlon,maxlat`` → bounds clipped to the region; raises :class:`ExtentError`."""
+    if len(text) > MAX_BBOX_CHARS:
+        raise ExtentError(f"范围参数过长（{len(text)} 字符）")
     try:
         minx, miny, maxx, maxy = (float(v) for v in text.split(","))
     except ValueError:

@@ -250,13 +250,14 @@ def _dumps(obj: Any, **kwargs: Any) -> str:
 folium.GeoJson._template.environment.policies["json.dumps_function"] = _dumps
 
 
-class _RawElement(Element):
-    """Finished HTML/JS text, inserted as is.
+class RawHtml(Element):
+    """Finished HTML/JS text, inserted as is — the only way text enters a page here.
 
-    branca wraps every rendered macro in ``Element(text)``, which compiles the
-    text as a Jinja template — so a feature property ``{{ 7*7 }}`` would render
-    as ``49`` (template injection, and slow for large GeoJSON).  This element
-    is never compiled.
+    branca's ``Element(text)`` compiles its text as a Jinja template, and it
+    wraps every rendered macro in one — so a feature property or a title
+    ``{{ 7*7 }}`` would render as ``49``, and ``{{ lipsum.__globals__ … }}``
+    reaches the operating system.  This element is never compiled: callers
+    escape what they put in it (:func:`layers.escape.html_text`).
     """
 
     def __init__(self, text: str):
@@ -275,7 +276,7 @@ class _RawMacroRender(MacroElement):
         for part in ("header", "html", "script"):
             macro = self._template.module.__dict__.get(part)
             if macro is not None:
-                getattr(figure, part).add_child(_RawElement(macro(self, kwargs)), name=self.get_name())
+                getattr(figure, part).add_child(RawHtml(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
 
@@ -403,7 +404,7 @@ def new_map(
             max_zoom=basemap.max_zoom,
             control=False,
         ).add_to(m)
-    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
+    m.get_root().header.add_child(RawHtml(f"<style>{MAP_CSS}</style>"))
     _Script(INTERACTION_JS).add_to(m)
     _Script(f"zzp.scale({m.get_name()});").add_to(m)
     Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏", force_separate_button=True).add_to(m)

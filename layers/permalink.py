@@ -10,6 +10,7 @@ the caller learns which keys were ignored.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 from urllib.parse import urlencode
@@ -17,6 +18,10 @@ from urllib.parse import urlencode
 from layers.basemaps import BASEMAPS
 
 MIN_ZOOM, MAX_ZOOM = 6, 19
+# Longest value accepted per parameter: a real view never needs more, and a longer one is
+# printed on briefing sheets and echoed in notices — so it is dropped, not processed.
+MAX_VALUE_CHARS = 200
+MAX_LAYERS_CHARS = 1000
 _BOUNDS = (24.0, 110.0, 30.5, 117.0)  # lat/lon box in which a shared centre is accepted
 
 
@@ -50,33 +55,44 @@ class MapState:
 
 
 def parse(params: Mapping[str, str | list[str]], known_layers: Iterable[str]) -> MapState:
-    """Read a map state from query parameters, dropping what does not make sense."""
+    """Read a map state from query parameters, dropping what does not make sense.
+
+    Nothing here can raise: over-long values, non-finite numbers (``z=inf``)
+    and unknown ids are dropped and named in ``ignored``.
+    """
+    ignored: list[str] = []
 
     def first(key: str) -> str | None:
         value = params.get(key)
         if isinstance(value, list):
             value = value[0] if value else None
-        return value.strip() if isinstance(value, str) and value.strip() else None
+        if not isinstance(value, str) or not value.strip():
+            return None
+        if len(value) > (MAX_LAYERS_CHARS if key == "layers" else MAX_VALUE_CHARS):
+            ignored.append(key)
+            return None
+        return value.strip()
 
-    ignored = []
     basemap = first("bm")
     if basemap is not None and basemap not in {b.id for b in BASEMAPS}:
         ignored.append("bm")
         basemap = None
     layers = None
     if "layers" in params:  # present but empty: the user turned every layer off
-        raw_layers = first("layers") or ""
+        wanted = [lid for lid in (first("layers") or "").split(",") if lid]
         known = set(known_layers)
-        wanted = [lid for lid in raw_layers.split(",") if lid]
         layers = tuple(lid for lid in wanted if lid in known)
-        if len(layers) != len(wanted):
+        if len(layers) != len(wanted) and "layers" not in ignored:
             ignored.append("layers")
+        if "layers" in ignored and not layers:
+            layers = None  # nothing usable: the page's own layers, not an empty map
     center = None
     raw_center = first("c")
     if raw_center is not None:
         try:
             lat, lon = (float(v) for v in raw_center.split(","))
-            if not (_BOUNDS[0] <= lat <= _BOUNDS[2] and _BOUNDS[1] <= lon <= _BOUNDS[3]):
+            inside = _BOUNDS[0] <= lat <= _BOUNDS[2] and _BOUNDS[1] <= lon <= _BOUNDS[3]
+            if not inside:  # also refuses nan and ±inf
                 raise ValueError
             center = (lat, lon)
         except ValueError:
@@ -85,7 +101,10 @@ def parse(params: Mapping[str, str | list[str]], known_layers: Iterable[str]) ->
     raw_zoom = first("z")
     if raw_zoom is not None:
         try:
-            zoom = min(max(round(float(raw_zoom) * 2) / 2, MIN_ZOOM), MAX_ZOOM)
+            value = float(raw_zoom)
+            if not math.isfinite(value):
+                raise ValueError
+            zoom = min(max(round(value * 2) / 2, MIN_ZOOM), MAX_ZOOM)
         except ValueError:
             ignored.append("z")
     selected = first("sel")

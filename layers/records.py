@@ -75,9 +75,24 @@ def table(records: gpd.GeoDataFrame):
     return records[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
 
 
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell that Excel/WPS will show as text: a leading ``= + - @`` (a formula) gets a ``'`` in front.
+
+    Staff open these downloads in spreadsheets, where a cell like
+    ``=HYPERLINK(…)`` would run; numbers stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def to_csv(records: gpd.GeoDataFrame) -> bytes:
+    """The records as CSV for spreadsheets: UTF-8 with BOM, formula-like text neutralised."""
     buffer = io.StringIO()
-    frame = records.drop(columns="geometry")
+    frame = records.drop(columns="geometry").map(spreadsheet_safe)
     frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
 

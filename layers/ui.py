@@ -16,6 +16,7 @@ from layers import mapbuild, permalink, records, search, store
 from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from layers.catalog import load_catalog
 from layers.display import prepare
+from layers.escape import escape_markdown
 from layers.paths import STATIC
 from layers.permalink import MapState
 
@@ -269,7 +270,7 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
     st.page_link(page_info("projects").file, label="‹ 返回项目库")
     if match.empty:
         st.title("项目库")
-        st.error(f"没有编号为 “{record_id}” 的项目记录。")
+        st.error(f"没有编号为 “{escape_markdown(record_id[:80])}” 的项目记录。")
         return
     row = match.iloc[0]
     record = {k: v for k, v in row.items() if k != "geometry"}
@@ -308,3 +309,38 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
         drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=f"{base_path()}/projects?id=")))
         mapbuild.finish_map(m, drawn, {"admin_counties", "projects"})
         st_folium(m, key=f"record-map-{record_id}", height=380, use_container_width=True, returned_objects=[])
+
+
+def forbid_framing() -> None:
+    """Ask browsers not to show the app inside other sites' frames (clickjacking).
+
+    Streamlit has no setting for response headers, so its first middleware is
+    wrapped to add ``Content-Security-Policy: frame-ancestors`` (and the older
+    ``X-Frame-Options``) to every HTTP response.  It takes effect from the
+    first script run on; deployments behind nginx set the same headers there
+    (docs/deployment.md).  ``ZZP_FRAME_ANCESTORS`` lists the origins allowed to
+    embed the app (default ``'self'``).
+    """
+    from streamlit.web.server.starlette.starlette_path_security_middleware import PathSecurityMiddleware
+
+    if getattr(PathSecurityMiddleware, "_zzp_framing", False):
+        return
+    ancestors = os.environ.get("ZZP_FRAME_ANCESTORS", "'self'").strip() or "'self'"
+    extra = [(b"content-security-policy", f"frame-ancestors {ancestors}".encode("latin-1"))]
+    if ancestors == "'self'":
+        extra.append((b"x-frame-options", b"SAMEORIGIN"))
+    original = PathSecurityMiddleware.__call__
+
+    async def call(self, scope, receive, send):  # noqa: ANN001 — the ASGI signature
+        if scope.get("type") != "http":
+            return await original(self, scope, receive, send)
+
+        async def send_with_headers(message):  # noqa: ANN001
+            if message.get("type") == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        return await original(self, scope, receive, send_with_headers)
+
+    PathSecurityMiddleware.__call__ = call
+    PathSecurityMiddleware._zzp_framing = True

@@ -14,6 +14,7 @@ import streamlit as st
 
 from layers import export, extents, store, ui
 from layers.catalog import load_catalog
+from layers.escape import escape_markdown
 from layers.fonts import FontMissing
 
 ui.require_frame()
@@ -50,7 +51,7 @@ def view_extent() -> str | None:
     try:
         return extents.bbox_key(extents.parse_bbox(raw))
     except extents.ExtentError as exc:
-        st.caption(f"链接中的地图范围无法识别，已忽略：{exc}")
+        st.caption(f"链接中的地图范围无法识别，已忽略：{escape_markdown(exc)}")
         return None
 
 
@@ -75,13 +76,14 @@ with controls:
         format_func=lambda layer_id: catalog.get(layer_id).title,
     )
     extent = st.selectbox("范围", ([view] if view else []) + extents.choices(), format_func=extents.label)
-    title = st.text_input("图名", DEFAULT_TITLE)
-    subtitle = st.text_input("副标题", f"{extents.label(extent)} · 据{PLAN_NAME}绘制")
+    title = st.text_input("图名", DEFAULT_TITLE, max_chars=export.TEXT_LIMITS["图名"])
+    subtitle = st.text_input("副标题", f"{extents.label(extent)} · 据{PLAN_NAME}绘制", max_chars=export.TEXT_LIMITS["副标题"])
     paper = st.radio("纸张", list(export.PAPERS), format_func=lambda p: export.PAPERS[p].label, horizontal=True)
     dpi = st.radio("分辨率（PNG）", [150, 300], format_func=lambda d: f"{d} dpi", horizontal=True)
     link = map_link(layer_ids)
     if link:
-        st.caption(f"图上印出的在线地图链接：{link}")
+        st.caption("图上印出的在线地图链接：")
+        st.code(link, language=None, wrap_lines=True)  # plain text: the link carries URL parameters
 with sheet:
     if not layer_ids:
         st.info("请至少选择一个图层。")
@@ -90,10 +92,10 @@ with sheet:
     try:
         image = preview(tuple(layer_ids), extent, title, subtitle, paper, link, stamps)
     except (export.ExportError, extents.ExtentError, FontMissing) as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         st.stop()
     st.image(image, caption=f"预览（{PREVIEW_DPI} dpi）", width="stretch")
-    name = f"株洲简报图-{extents.label(extent)}"
+    name = export.file_stem(title, extents.label(extent))
     png, pdf, html = st.columns(3)
     png.download_button(
         f"PNG · {dpi} dpi", partial(export.render, layer_ids, extent, title, subtitle, paper, dpi, "png", link),

@@ -27,6 +27,18 @@ def test_every_basemap_builds_a_map(basemap):
         assert "L.tileLayer" not in html
 
 
+@pytest.mark.parametrize("basemap", [b for b in BASEMAPS if b.tiles], ids=[b.id for b in BASEMAPS if b.tiles])
+def test_tile_urls_the_browser_receives_have_only_leaflets_placeholders(basemap):
+    """Leaflet fills {s} {z} {x} {y}; a doubled brace would reach the tile server as TILEMATRIX={9}."""
+    html = mapbuild.map_html(mapbuild.new_map(basemap, tianditu_key="TESTKEY" if basemap.needs_key else None))
+    urls = re.findall(r'L\.tileLayer\(\s*"([^"]+)"', html)
+    assert len(urls) == len(basemap.tiles)
+    for url in urls:
+        assert "{{" not in url and "}}" not in url
+        assert set(re.findall(r"\{([^{}]*)\}", url)) <= {"s", "z", "x", "y"}
+        assert "{z}" in url and "{x}" in url and "{y}" in url
+
+
 def test_tianditu_needs_a_key():
     with pytest.raises(ValueError, match="TIANDITU_KEY"):
         mapbuild.new_map("tdt-vec")
