@@ -5,7 +5,7 @@ Run with ``streamlit run app.py``.  Pages live in ``pages/`` and stay thin.
 
 import streamlit as st
 
-from layers import ui
+from ui import frame as ui
 
 ui.forbid_framing()
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.ICON), layout="wide")

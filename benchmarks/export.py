@@ -14,7 +14,7 @@ import sys
 import time
 
 from layers import export
-from layers.catalog import load_catalog
+from layers.io.catalog import load_catalog
 
 TARGET_S = 5.0
 TITLE = "株洲市“十四五”发展空间布局（基准测试）"

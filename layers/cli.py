@@ -17,14 +17,14 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from layers.assets import AssetFetchError, fetch_all
-from layers.boundaries import CnmapsDataMissing, build_boundaries
+from layers.web.assets import AssetFetchError, fetch_all
+from layers.build.boundaries import CnmapsDataMissing, build_boundaries
 from layers.build import build_plan
 from layers.build.common import SourceError
-from layers.catalog import CatalogError, load_catalog
+from layers.io.catalog import CatalogError, load_catalog
 from layers.paths import ROOT
-from layers.reader import load_layer, load_vector
-from layers.validation import VectorDataError, summarise
+from layers.io.reader import load_layer, load_vector
+from layers.io.validation import VectorDataError, summarise
 
 
 def _relative(path: Path) -> str:
@@ -111,8 +111,8 @@ def cmd_assets(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     # Imported here: matplotlib and folium would slow every other command's start.
     from layers import export
-    from layers.extents import ExtentError
-    from layers.fonts import FontMissing
+    from layers.region.extents import ExtentError
+    from layers.export.fonts import FontMissing
 
     layer_ids = [lid.strip() for lid in args.layers.split(",") if lid.strip()]
     out = Path(args.out)
@@ -122,8 +122,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     overlay = {}
     if args.overlay:
-        from layers import uploads
-        from layers.reader import read_bytes
+        from layers.io import uploads
+        from layers.io.reader import read_bytes
 
         path = Path(args.overlay)
         try:

@@ -23,7 +23,6 @@ from shapely.geometry.base import BaseGeometry
 WGS84 = "EPSG:4326"
 # Projected CRS for metric work (areas, lengths, scale bars): CGCS2000 / 3-degree
 # Gauss-Kruger CM 114E covers 株洲 (112.9°–114.2°E) with small distortion.
-METRIC_CRS = "EPSG:4547"
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02
 _EE = 0.00669342162296594323  # its first eccentricity squared

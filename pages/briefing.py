@@ -12,10 +12,16 @@ from functools import partial
 
 import streamlit as st
 
-from layers import export, extents, store, ui
-from layers.catalog import load_catalog
-from layers.escape import escape_markdown
-from layers.fonts import FontMissing
+from layers import export
+
+from layers.region import extents
+
+from layers.io import store
+
+from ui import frame as ui
+from layers.io.catalog import load_catalog
+from layers.web.escape import escape_markdown
+from layers.export.fonts import FontMissing
 
 ui.require_frame()
 

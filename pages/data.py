@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from layers import ui
+from ui import frame as ui
 
 ui.require_frame()
 

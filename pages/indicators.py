@@ -6,8 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from layers import indicators, ui
-from layers.escape import escape_markdown
+from layers.plan import indicators
+
+from ui import frame as ui
+from layers.web.escape import escape_markdown
 
 ui.require_frame()
 

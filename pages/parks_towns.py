@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from layers import mapview, ui
+from ui import frame as ui
+from ui import mapview
 
 ui.require_frame()
 

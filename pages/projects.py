@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from layers import mapview, records, ui
+from ui import frame as ui
+from ui import mapview
+
+from layers.plan import records
 
 ui.require_frame()
 

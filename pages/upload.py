@@ -11,10 +11,13 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from layers import mapview, ui, uploads
-from layers.display import prepare
-from layers.escape import escape_markdown
-from layers.validation import Problem, VectorDataError, summarise
+from ui import frame as ui
+from ui import mapview
+
+from layers.io import uploads
+from layers.web.display import prepare
+from layers.web.escape import escape_markdown
+from layers.io.validation import Problem, VectorDataError, summarise
 
 ui.require_frame()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.live import ARTIFACTS, CHROMIUM
-from layers.assets import missing_local
+from layers.web.assets import missing_local
 
 
 def skip_without_browser() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from layers.records import seed_spellings as seed_forms
+from layers.plan.records import seed_spellings as seed_forms
 
 
 def in_seed(text: str, seed_text: str) -> bool:

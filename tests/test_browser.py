@@ -18,7 +18,7 @@ from benchmarks.live import (
     streamlit_server,
     wait_for_app,
 )
-from layers.mapbuild import CITY_ZOOM
+from layers.web.mapbuild import CITY_ZOOM
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser

@@ -3,14 +3,14 @@ import tomllib
 
 import pytest
 
-from layers.catalog import (
+from layers.io.catalog import (
     CATALOG_FILE,
     PROVENANCE_KEYS,
     CatalogError,
     load_catalog,
     parse_catalog,
 )
-from layers.reader import load_layer
+from layers.io.reader import load_layer
 
 CATALOG = load_catalog()
 

@@ -2,7 +2,7 @@ import json
 import subprocess
 import sys
 
-from layers.catalog import load_catalog
+from layers.io.catalog import load_catalog
 from tests.conftest import DATA, ROOT
 
 

@@ -4,11 +4,11 @@ import json
 
 import shapely
 
-from layers.basemaps import GCJ02_DATUM, WGS84_DATUM
-from layers.catalog import load_catalog
+from layers.web.basemaps import GCJ02_DATUM, WGS84_DATUM
+from layers.io.catalog import load_catalog
 from layers.crs import distance_m
-from layers.display import display_fields, prepare
-from layers.reader import load_layer
+from layers.web.display import display_fields, prepare
+from layers.io.reader import load_layer
 
 CATALOG = load_catalog()
 

@@ -18,8 +18,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from layers import mapbuild, uploads
-from layers.catalog import Categories, Category, load_catalog
+from layers.web import mapbuild
+
+from layers.io import uploads
+from layers.io.catalog import Categories, Category, load_catalog
 from layers.paths import STATIC
 
 CATALOG = load_catalog()
@@ -112,10 +114,10 @@ def test_legend_is_escaped_html(payload):
 
 def test_feature_text_is_only_ever_set_as_text():
     """The shared script assigns innerHTML only from its own constants (icons, the escaped legend)."""
-    assigned = re.findall(r"innerHTML\s*=\s*([^;]+);", mapbuild.INTERACTION_JS)
+    assigned = re.findall(r"innerHTML\s*=\s*([^;]+);", (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text())
     assert set(assigned) == {"ICONS[icon]", "ICONS.done", "ICONS.link", "html"}
-    assert "textContent" in mapbuild.INTERACTION_JS
-    assert "bindTooltip(function" in mapbuild.INTERACTION_JS and "bindPopup(function" in mapbuild.INTERACTION_JS
+    assert "textContent" in (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text()
+    assert "bindTooltip(function" in (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text() and "bindPopup(function" in (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text()
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -16,10 +16,16 @@ from pypdf import PdfReader
 from shapely.geometry import LineString, Point, box
 from streamlit.testing.v1 import AppTest
 
-from layers import assets, export, extents, store
-from layers import catalog as catalog_module
-from layers.catalog import Style, load_catalog
-from layers.style import PX_TO_PT, legend_entries, matplotlib_kwargs
+from layers.web import assets
+
+from layers import export
+
+from layers.region import extents
+
+from layers.io import store
+from layers.io import catalog as catalog_module
+from layers.io.catalog import Style, load_catalog
+from layers.web.style import PX_TO_PT, legend_entries, matplotlib_kwargs
 from tests.conftest import ROOT
 
 TITLE = "株洲市“十四五”发展空间布局"
@@ -96,8 +102,8 @@ def test_all_layers_fit_on_the_sheet():
     """Legend and notes of every catalog layer fit the panel (it widens or adds columns as needed)."""
     for paper in export.PAPERS:
         sheet = export.compose(ALL, "city", TITLE, "全部图层", paper=paper, permalink="http://localhost:8501/overview?z=8")
-        chosen = export.plan(sheet, lambda frame: export.sheet_notes(sheet, frame))
-        height = chosen.frame.panel.h * export.PT_PER_MM
+        chosen = export.legend.plan(sheet, lambda frame: export.raster.sheet_notes(sheet, frame))
+        height = chosen.frame.panel.h * export.sheet.PT_PER_MM
         for column in chosen.columns:
             assert sum(row.height + row.space_after for row in column) <= height + 1e-6, paper
         drawn = [row.entry for column in chosen.columns for row in column if row.entry is not None]
@@ -115,11 +121,11 @@ def test_every_extent_exports(extent):
 
 
 def test_the_view_contains_the_whole_extent():
-    frame = export.layout(export.PAPERS["a4-portrait"], True, 0.26)
+    frame = export.layout.layout(export.PAPERS["a4-portrait"], True, 0.26)
     for key in extents.choices():
         extent = extents.resolve(key)
-        x0, y0, x1, y1, _ = export._view(extent, frame.map)
-        ex0, ey0, ex1, ey1 = export._metric_bounds(extent.bounds)
+        x0, y0, x1, y1, _ = export.drawing.view_limits(extent, frame.map)
+        ex0, ey0, ex1, ey1 = export.drawing.metric_bounds(extent.bounds)
         mm = 1e-3  # floating-point slack: a millimetre
         assert x0 <= ex0 + mm and y0 <= ey0 + mm and x1 >= ex1 - mm and y1 >= ey1 - mm, key
 
@@ -151,16 +157,16 @@ def test_labels_name_counties_and_key_places_without_overlap():
 
 
 def test_label_placement_never_overlaps():
-    labels = [export.Label(f"地名{i}", 0.0, 0.0, 9.0, "#333333", i, offset=4.0) for i in range(12)]
-    placed = export.place_labels(labels, [], [], 400, 300, (-1000.0, -750.0), 5.0)
+    labels = [export.labels.Label(f"地名{i}", 0.0, 0.0, 9.0, "#333333", i, offset=4.0) for i in range(12)]
+    placed = export.labels.place_labels(labels, [], [], 400, 300, (-1000.0, -750.0), 5.0)
     assert 4 <= len(placed) < 12  # the first few fit around the point, the rest are dropped
     boxes = []
     for label, x, y in placed:
-        w, h = export._text_size(label.text, label.size)
+        w, h = export.text.text_size(label.text, label.size)
         cx, cy = (x + 1000) / 5, (y + 750) / 5
         boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
     for i, a in enumerate(boxes):
-        assert all(not export._overlaps(a, [b]) for b in boxes[i + 1:])
+        assert all(not export.labels._overlaps(a, [b]) for b in boxes[i + 1:])
 
 
 def test_a_broken_layer_is_left_out_and_named(tmp_path, monkeypatch):
@@ -248,7 +254,7 @@ def test_html_export_inlines_local_leaflet_so_it_works_offline():
 def test_layer_loads_are_cached_per_file_version():
     spec = load_catalog().get("admin_counties")
     stamp = store.file_stamp(spec)
-    assert export._load("admin_counties", stamp) is export._load("admin_counties", stamp)
+    assert export.sheet.load_cached("admin_counties", stamp) is export.sheet.load_cached("admin_counties", stamp)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -305,7 +311,7 @@ def test_briefing_page_takes_its_defaults_from_the_map_page_link():
     assert len(at.get("image")) == 1
     assert [b.proto.label for b in at.get("download_button")] == ["PNG · 150 dpi", "PDF · 矢量", "HTML · 可交互"]
     link = "http://localhost:8501/?bm=none&layers=admin_counties,town_hierarchy&c=27.8200,113.1800&z=10"  # overview is "/"
-    assert any(link in caption.value for caption in at.caption)
+    assert any(link == block.value for block in at.code)  # shown as plain text, not Markdown
 
 
 def test_briefing_page_without_a_link_uses_the_catalog_defaults():

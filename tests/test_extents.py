@@ -3,9 +3,11 @@
 import pytest
 import shapely
 
-from layers import extents, store
-from layers.catalog import load_catalog
-from layers.validation import PLAN_EXTENT
+from layers.region import extents
+
+from layers.io import store
+from layers.io.catalog import load_catalog
+from layers.region import PLAN_EXTENT, URBAN_DISTRICTS
 
 
 def county_bounds() -> dict[str, tuple[float, float, float, float]]:
@@ -38,7 +40,7 @@ def test_city_and_core_cover_what_they_name():
     city = extents.resolve("city").bounds
     assert all(contains(city, b) for b in bounds.values())
     core = extents.resolve("core").bounds
-    assert all(contains(core, bounds[name]) for name in extents.URBAN_DISTRICTS)
+    assert all(contains(core, bounds[name]) for name in URBAN_DISTRICTS)
     lon, lat = extents.LUKOU_TOWN
     assert contains(core, (lon - 0.04, lat - 0.04, lon + 0.04, lat + 0.04))  # 渌口's urban area
     assert not contains(core, bounds["攸县"])

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from pypdf import PdfReader
 
-from layers import fonts
+from layers.export import fonts
 
 SAMPLE = "株洲“十四五”规划：渌口区、醴陵市、攸县、茶陵县、炎陵县（示意）±1–6 km²"
 

@@ -9,7 +9,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers import indicators, ui
+from layers.plan import indicators
+
+from ui import frame as ui
 from tests.conftest import ROOT
 
 PAGE = ui.page_info("indicators")

@@ -10,8 +10,12 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from layers import export, permalink, records
-from layers.escape import escape_markdown
+from layers import export
+
+from layers.web import permalink
+
+from layers.plan import records
+from layers.web.escape import escape_markdown
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -43,11 +47,11 @@ def test_a_garbled_layers_list_means_the_page_defaults_not_an_empty_map():
 
 def test_wrapping_work_grows_linearly_with_the_text(monkeypatch):
     measured = []
-    original = export._char_widths
-    monkeypatch.setattr(export, "_char_widths", lambda text, size: measured.append(len(text)) or original(text, size))
+    original = export.text._char_widths
+    monkeypatch.setattr(export.text, "_char_widths", lambda text, size: measured.append(len(text)) or original(text, size))
     for n in (3_000, 30_000):
         measured.clear()
-        export.wrap("http://localhost:8501/?sel=" + "a" * n, 7, 200)
+        export.text.wrap("http://localhost:8501/?sel=" + "a" * n, 7, 200)
         assert sum(measured) <= 2 * (n + 30)  # each character measured at most twice
 
 
@@ -115,14 +119,14 @@ def test_url_encoding_round_trip_keeps_payload_out_of_the_sheet_link():
 
 def test_exports_of_two_users_do_not_share_a_stall(monkeypatch):
     """A second export is refused after the wait budget instead of queueing behind a held lock."""
-    monkeypatch.setattr(export, "LOCK_WAIT_S", 0.05)
+    monkeypatch.setattr(export.raster, "LOCK_WAIT_S", 0.05)
     sheet = export.compose(["admin_counties"], "city", "t")
     errors = []
-    export._LOCK.acquire()
+    export.raster._LOCK.acquire()
     worker = threading.Thread(target=lambda: errors.append(_try_draw(sheet)))
     worker.start()
     worker.join(timeout=10)
-    export._LOCK.release()
+    export.raster._LOCK.release()
     assert errors == ["refused"]
 
 

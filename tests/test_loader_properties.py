@@ -15,8 +15,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layers import uploads
-from layers.validation import VectorDataError
+from layers.io import uploads
+from layers.io.validation import VectorDataError
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = st.sampled_from(["f.geojson", "f.json", "f.gpkg", "f.kml", "f.zip", "f.GeoJSON", "f", "f.shp"])

@@ -1,4 +1,4 @@
-from layers.permalink import MapState, parse
+from layers.web.permalink import MapState, parse
 
 LAYERS = ["admin_counties", "rail_network", "town_hierarchy"]
 

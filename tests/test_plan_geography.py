@@ -2,8 +2,8 @@
 
 import pytest
 
-from layers.catalog import load_catalog
-from layers.reader import load_layer
+from layers.io.catalog import load_catalog
+from layers.io.reader import load_layer
 
 CATALOG = load_catalog()
 POINT_LAYERS = [s for s in CATALOG if "Point" in s.allowed_geometries and s.group != "行政区划"]

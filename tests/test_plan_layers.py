@@ -10,10 +10,10 @@ from collections import Counter
 import pytest
 import shapely
 
-from layers.catalog import load_catalog
-from layers.crs import METRIC_CRS
+from layers.io.catalog import load_catalog
+from layers.region import METRIC_CRS
 from layers.paths import SEED
-from layers.reader import load_layer
+from layers.io.reader import load_layer
 from tests.plan_helpers import in_seed, seed_forms
 
 CATALOG = load_catalog()

@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from layers.catalog import load_catalog
-from layers.reader import load_layer
+from layers.io.catalog import load_catalog
+from layers.io.reader import load_layer
 from tests.plan_helpers import in_seed, name_in_seed
 
 CATALOG = load_catalog()

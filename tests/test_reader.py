@@ -2,8 +2,8 @@
 
 import pytest
 
-from layers.reader import load_vector
-from layers.validation import VectorDataError
+from layers.io.reader import load_vector
+from layers.io.validation import VectorDataError
 from tests.conftest import DATA
 
 BROKEN = {

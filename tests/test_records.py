@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from layers import records
-from layers.catalog import load_catalog
-from layers.reader import load_layer
+from layers.plan import records
+from layers.io.catalog import load_catalog
+from layers.io.reader import load_layer
 
 CATALOG = load_catalog()
 
@@ -69,7 +69,7 @@ def test_downloads_follow_the_filter(projects):
 def test_excerpt_highlights_the_name_even_in_ocr_spelling():
     marked = records.highlight("建设完善铜塘湾港区、涑口港区等项目", "渌口港区")
     assert "**涑口港区**" in marked
-    assert records.highlight("a <b>株洲</b>", "株洲") == "a \\<b\\>**株洲**\\</b\\>"
+    assert records.highlight("a <b>株洲</b>", "株洲") == "a \\<b\\>**株洲**\\<\\/b\\>"
 
 
 def test_map_link_centres_the_record(projects):

@@ -1,6 +1,6 @@
-from layers.catalog import load_catalog
-from layers.search import normalise, search
-from layers.store import load_many
+from layers.io.catalog import load_catalog
+from layers.plan.search import normalise, search
+from layers.io.store import load_many
 
 LOADS = load_many(load_catalog().ids())
 

@@ -18,8 +18,10 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 from streamlit.testing.v1 import AppTest
 
-from layers import crs, uploads
-from layers.validation import VectorDataError
+from layers import crs
+
+from layers.io import uploads
+from layers.io.validation import VectorDataError
 from tests.conftest import ROOT
 
 NAMES = ["株洲站", "醴陵瓷谷", "炎陵县神农谷"]

@@ -3,7 +3,7 @@
 The plan describes these in words and in 示意图 only, so every area here is
 drawn from real anchors (county outlines, town seats, park cores, river lines)
 by a rule written down below, and carries ``accuracy = 示意``.  Geometry is
-worked in metres (:data:`layers.crs.METRIC_CRS`) and returned in WGS-84.
+worked in metres (:data:`layers.region.METRIC_CRS`) and returned in WGS-84.
 
 Tables: ``structure.csv`` (id, name, element, plan_ref, quote, waypoints,
 accuracy, note), ``mountains.csv`` (…, ridge), ``rivers.csv`` (…, role,
@@ -25,11 +25,11 @@ from layers.build.common import (
     read_table,
     split_list,
 )
-from layers.crs import METRIC_CRS, WGS84
+from layers.crs import WGS84
+from layers.region import METRIC_CRS, URBAN_DISTRICTS
 from layers.paths import GEODATA
 
 KM = 1000.0
-URBAN_DISTRICTS = ("荷塘区", "芦淞区", "石峰区", "天元区")
 SCHEMATIC = "示意"
 
 # --- the rules, in kilometres -------------------------------------------------------------

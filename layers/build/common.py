@@ -19,13 +19,13 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from layers.crs import METRIC_CRS, WGS84
+from layers.crs import WGS84
+from layers.region import METRIC_CRS
 from layers.paths import GEODATA
-from layers.writer import write_geojson
+from layers.io.writer import write_geojson
 
 SOURCES = GEODATA / "sources"
 PLAN = "株洲市“十四五”规划纲要"
-COUNTY_NAMES = ("荷塘区", "芦淞区", "石峰区", "天元区", "渌口区", "醴陵市", "攸县", "茶陵县", "炎陵县")
 OUTSIDE = "市外"
 
 

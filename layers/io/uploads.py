@@ -44,11 +44,11 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
-from layers.catalog import DEFAULT_SIMPLIFY_M, LayerSpec, Provenance, Style
+from layers.io.catalog import DEFAULT_SIMPLIFY_M, LayerSpec, Provenance, Style
 from layers.crs import WGS84, geodataframe_from_gcj02
-from layers.reader import GEOJSON_SUFFIXES, parse_geojson
-from layers.validation import (
-    PLAN_EXTENT,
+from layers.io.reader import GEOJSON_SUFFIXES, parse_geojson
+from layers.region import PLAN_EXTENT
+from layers.io.validation import (
     Problem,
     VectorDataError,
     check_coordinate_ranges,

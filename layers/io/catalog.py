@@ -19,7 +19,7 @@ from typing import Any
 
 from layers.paths import GEODATA
 
-CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+CATALOG_FILE = Path(__file__).resolve().parents[1] / "catalog.toml"
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 PROVENANCE_KEYS = ("source", "license", "method", "accuracy", "date")
 # Properties every feature of every layer must carry (the data rules of the project).

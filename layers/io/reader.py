@@ -21,10 +21,10 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
-from layers.catalog import LayerSpec
+from layers.io.catalog import LayerSpec
 from layers.crs import WGS84
-from layers.validation import (
-    PLAN_EXTENT,
+from layers.region import PLAN_EXTENT
+from layers.io.validation import (
     Problem,
     VectorDataError,
     check_geometries,
@@ -188,9 +188,7 @@ def read_vector(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
 
     The same reader backs uploads in the app, so the CLI sees exactly what a user would.
     """
-    from layers import (
-        uploads,  # imported here: uploads builds on this module's GeoJSON parser
-    )
+    from layers.io import uploads
 
     path = Path(path)
     file = file or str(path)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
-from layers.basemaps import BASEMAPS
+from layers.region import in_view_limits
+from layers.web.basemaps import BASEMAPS
 
 MIN_ZOOM, MAX_ZOOM = 6, 19
 # Longest value accepted per parameter: a real view never needs more, and a longer one is
 # printed on briefing sheets and echoed in notices — so it is dropped, not processed.
 MAX_VALUE_CHARS = 200
 MAX_LAYERS_CHARS = 1000
-_BOUNDS = (24.0, 110.0, 30.5, 117.0)  # lat/lon box in which a shared centre is accepted
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,7 @@ def parse(params: Mapping[str, str | list[str]], known_layers: Iterable[str]) ->
     if raw_center is not None:
         try:
             lat, lon = (float(v) for v in raw_center.split(","))
-            inside = _BOUNDS[0] <= lat <= _BOUNDS[2] and _BOUNDS[1] <= lon <= _BOUNDS[3]
-            if not inside:  # also refuses nan and ±inf
+            if not in_view_limits(lon, lat):  # also refuses nan and ±inf
                 raise ValueError
             center = (lat, lon)
         except ValueError:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from layers.store import LayerLoad
+from layers.io.store import LayerLoad
 
 # Which page shows a layer when a search result has no project record.
 LAYER_PAGES = {

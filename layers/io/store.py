@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
-from layers.catalog import Catalog, LayerSpec, load_catalog
-from layers.reader import load_layer
-from layers.validation import VectorDataError, summarise
+from layers.io.catalog import Catalog, LayerSpec, load_catalog
+from layers.io.reader import load_layer
+from layers.io.validation import VectorDataError, summarise
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Design choices, each for a reason:
 * The map loads Leaflet only (no jQuery, Bootstrap, Font Awesome): fewer
   assets to self-host and a faster first draw.  Points are circle markers.
 * Feature text (tooltips, popups, labels) is rendered in the browser with
-  ``textContent`` by one small script (:data:`INTERACTION_JS`), so a hostile
+  ``textContent`` by one small script (``static/zzp/map.js``), so a hostile
   property value is shown as text and never parsed as HTML or evaluated.
 * Every layer is its own ``FeatureGroup`` (the name the layer control shows),
   added visible and hidden after streamlit-folium has bound its click handlers,
@@ -29,214 +29,40 @@ from folium import plugins
 from folium.template import Template
 from folium.utilities import JsCode
 
-from layers import assets
-from layers.basemaps import WGS84_DATUM, Basemap, get_basemap
-from layers.catalog import Catalog, LayerSpec
-from layers.display import DisplayLayer, SerialisedCollection, prepare
-from layers.escape import html_text, js_literal
-from layers.style import legend_html
+from layers.paths import STATIC
+from layers.web import assets
+from layers.web.basemaps import WGS84_DATUM, Basemap, get_basemap
+from layers.io.catalog import Catalog, LayerSpec
+from layers.web.display import DisplayLayer, SerialisedCollection, prepare
+from layers.web.escape import html_text, js_literal
+from layers.web.style import legend_html
 
 CITY_CENTER = (27.23, 113.45)
 CITY_ZOOM = 8.5  # with half-step zoom the whole city fills a ~620 px map
-MAP_CSS = """
-.leaflet-container{background:#f4f2ec}
-.zzp-tip{font:13px/1.45 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:340px}
-.zzp-title{font-weight:600;margin-bottom:2px}
-.zzp-table th{font-weight:400;color:#666;padding:0 8px 0 0;vertical-align:top;white-space:nowrap}
-.zzp-table td{padding:0;white-space:normal}
-.zzp-meta{color:#777;font-size:11px;margin-top:4px}
-.zzp-detail{display:inline-block;margin-top:6px;font-weight:600}
-.zzp-label-icon{background:none;border:none}
-.zzp-tools a{font-size:15px;line-height:30px;text-align:center;text-decoration:none;cursor:pointer}
-.zzp-clean .leaflet-control-layers,.zzp-clean .leaflet-control-zoom,.zzp-clean .zzp-tools,
-.zzp-clean .leaflet-control-fullscreen{display:none}
-.zzp-label{font:12px "Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#333;white-space:nowrap;
- text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;transform:translate(-50%,-50%);display:inline-block;pointer-events:none}
-.zzp-label.muted{color:#888;font-size:11px}
-.zzp-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
- font:12px/1.5 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-height:36vh;overflow:auto}
-.zzp-legend-title{font-weight:600;margin-bottom:2px;cursor:pointer;user-select:none}
-.zzp-legend-title::after{content:" ▾";color:#888}
-.zzp-legend.collapsed .zzp-legend-title::after{content:" ▸"}
-.zzp-legend.collapsed .zzp-legend-row{display:none!important}
-.zzp-legend-row{display:flex;align-items:center;gap:6px}
-@media (max-width:640px){.zzp-legend{max-height:28vh;font-size:11px}}
-"""
 
-INTERACTION_JS = """
-window.zzp = window.zzp || (function () {
-  var SVG = '<svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="#333" stroke-width="2" ' +
-            'stroke-linecap="round" stroke-linejoin="round" style="vertical-align:middle">';
-  var ICONS = {
-    link: SVG + '<path d="M10 13a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1"/><path d="M14 11a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1"/></svg>',
-    print: SVG + '<path d="M6 9V3h12v6"/><rect x="3" y="9" width="18" height="8" rx="1"/><path d="M6 14h12v7H6z"/></svg>',
-    done: SVG + '<path d="M5 12l5 5 9-10"/></svg>'
-  };
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) {
-      e.textContent = (typeof text === 'object') ? JSON.stringify(text) : String(text);
-    }
-    return e;
-  }
-  function rows(props, fields, labels) {
-    var t = el('table', 'zzp-table');
-    fields.forEach(function (f) {
-      var v = props[f];
-      if (v === null || v === undefined || v === '') { return; }
-      var tr = el('tr');
-      tr.appendChild(el('th', '', labels[f] || f));
-      tr.appendChild(el('td', '', v));
-      t.appendChild(tr);
-    });
-    return t;
-  }
-  function go(url) {
-    // The map lives in a sandboxed iframe that may not navigate the top window itself;
-    // a link clicked in the top document may (same origin).  Fall back to a new tab.
-    try {
-      var doc = window.top.document;
-      var a = doc.createElement('a');
-      a.href = url;
-      doc.body.appendChild(a);
-      a.click();
-      a.remove();
-    } catch (err) {
-      window.open(url, '_blank');
-    }
-  }
-  function card(props, cfg, fields, withLink) {
-    var d = el('div', 'zzp-tip');
-    d.appendChild(el('div', 'zzp-title', props[cfg.title] || ''));
-    d.appendChild(rows(props, fields, cfg.labels));
-    if (withLink && cfg.record && props[cfg.record]) {
-      var a = el('a', 'zzp-detail', '详情 ›');
-      a.href = cfg.detail + encodeURIComponent(props[cfg.record]);
-      a.target = '_top';
-      a.addEventListener('click', function (e) { e.preventDefault(); go(a.href); });
-      d.appendChild(a);
-    }
-    return d;
-  }
-  return {
-    bind: function (feature, layer, cfg) {
-      var p = feature.properties || {};
-      layer.bindTooltip(function () { return card(p, cfg, cfg.tooltip, false); },
-                        {sticky: cfg.geometry !== 'Point'});
-      layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360});
-      layer.on('click', function () { zzp.select(p[cfg.record] || (cfg.layer + ':' + (p.name || ''))); });
-    },
-    label: function (feature, layer, cfg) {
-      var p = feature.properties || {};
-      var span = el('span', 'zzp-label' + (cfg.muted ? ' muted' : ''), p[cfg.field]);
-      layer.setIcon(L.divIcon({className: 'zzp-label-icon', html: span, iconSize: null}));
-    },
-    scale: function (map) { L.control.scale({imperial: false, maxWidth: 160}).addTo(map); },
-    sync: function (map, cfg, groups) {
-      // Keep the top window's URL equal to the view (a permalink), without rerunning Python.
-      var selected = cfg.selected || null;
-      function visibleIds() {
-        return groups.filter(function (g) { return map.hasLayer(g[0]); }).map(function (g) { return g[1]; });
-      }
-      function url(path, extra) {
-        var top = window.top.location;
-        var u = new URL(path ? cfg.base + '/' + path : top.href, top.href);
-        var c = map.getCenter();
-        u.searchParams.set('bm', cfg.basemap);
-        u.searchParams.set('layers', visibleIds().join(','));
-        u.searchParams.set('c', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
-        u.searchParams.set('z', String(map.getZoom()));
-        if (selected) { u.searchParams.set('sel', selected); } else { u.searchParams.delete('sel'); }
-        Object.keys(extra || {}).forEach(function (k) { u.searchParams.set(k, extra[k]); });
-        return u.toString().replace(/%2C/g, ',');
-      }
-      var timer = null;
-      function push() {
-        clearTimeout(timer);
-        timer = setTimeout(function () {
-          try { window.top.history.replaceState(window.top.history.state, '', url()); } catch (e) { /* not same-origin */ }
-        }, 250);
-      }
-      map.on('moveend overlayadd overlayremove', push);
-      this.onSelect = function (id) { selected = id; push(); };
-      var tools = L.control({position: 'topleft'});
-      tools.onAdd = function () {
-        var box = L.DomUtil.create('div', 'leaflet-bar zzp-tools');
-        function button(icon, title, act) {
-          var a = L.DomUtil.create('a', '', box);
-          a.href = '#'; a.innerHTML = ICONS[icon]; a.title = title; a.setAttribute('role', 'button');
-          a.setAttribute('aria-label', title);
-          L.DomEvent.on(a, 'click', function (e) { L.DomEvent.preventDefault(e); act(a); });
-          return a;
-        }
-        button('link', '复制本视图链接', function (a) {
-          var link = url();
-          var done = function () { a.innerHTML = ICONS.done; setTimeout(function () { a.innerHTML = ICONS.link; }, 1500); };
-          if (navigator.clipboard && window.isSecureContext) {
-            navigator.clipboard.writeText(link).then(done, function () { window.prompt('复制链接', link); });
-          } else { window.prompt('复制链接', link); }
-        });
-        button('print', '以当前视图出简报图', function () {
-          var b = map.getBounds();
-          go(url('briefing', {
-            from: cfg.page,
-            bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(4); }).join(',')
-          }));
-        });
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      };
-      tools.addTo(map);
-    },
-    select: function (id) { if (this.onSelect) { this.onSelect(id); } },
-    hideLater: function (map, groups) {
-      setTimeout(function () { groups.forEach(function (g) { map.removeLayer(g); }); }, 0);
-    },
-    legend: function (map, html, groups) {
-      var box = L.control({position: 'bottomleft'});  // the city is a north–south ribbon: the lower left is neighbours
-      box.onAdd = function () {
-        var d = L.DomUtil.create('div');
-        d.innerHTML = html;
-        var panel = d.firstChild;
-        // Collapsed by default on small screens so the legend never hides the map.
-        if (map.getSize().x < 640) { panel.classList.add('collapsed'); }
-        var title = panel.querySelector('.zzp-legend-title');
-        title.setAttribute('role', 'button');
-        title.setAttribute('tabindex', '0');
-        title.addEventListener('click', function () { panel.classList.toggle('collapsed'); });
-        L.DomEvent.disableClickPropagation(d);
-        L.DomEvent.disableScrollPropagation(d);
-        return d;
-      };
-      box.addTo(map);
-      function toggle(name, shown) {
-        var sel = box.getContainer().querySelectorAll('.zzp-legend-row');
-        sel.forEach(function (row) { if (row.dataset.layer === name) { row.style.display = shown ? '' : 'none'; } });
-      }
-      function titleOf(layer) {
-        var found = groups.filter(function (g) { return g[0] === layer; })[0];
-        return found ? found[1] : null;
-      }
-      map.on('overlayadd', function (e) { toggle(titleOf(e.layer), true); });
-      map.on('overlayremove', function (e) { toggle(titleOf(e.layer), false); });
-      return toggle;
-    }
-  };
-})();
-"""
+
+
+# The maps' own browser code and styles, served from static/zzp/ and loaded like Leaflet.
+OWN_STATIC = STATIC / "zzp"
+OWN_STATIC_URL = "/app/static/zzp"
+OWN_JS, OWN_CSS = "map.js", "map.css"
+
+
+def own_url(name: str) -> str:
+    """Where the browser finds one of the maps' own files (``static/zzp/NAME``)."""
+    return f"{OWN_STATIC_URL}/{name}"
 
 
 class PlanMap(folium.Map):
-    """A folium map that loads Leaflet only (see module docstring)."""
+    """A folium map that loads Leaflet and the maps' own script and styles only (see module docstring)."""
 
     @property
     def default_js(self) -> list[tuple[str, str]]:
-        return [("leaflet", assets.url("leaflet.js"))]
+        return [("leaflet", assets.url("leaflet.js")), ("zzp_map", own_url(OWN_JS))]
 
     @property
     def default_css(self) -> list[tuple[str, str]]:
-        return [("leaflet_css", assets.url("leaflet.css"))]
+        return [("leaflet_css", assets.url("leaflet.css")), ("zzp_map_css", own_url(OWN_CSS))]
 
 
 def _dumps(obj: Any, **kwargs: Any) -> str:
@@ -404,8 +230,6 @@ def new_map(
             max_zoom=basemap.max_zoom,
             control=False,
         ).add_to(m)
-    m.get_root().header.add_child(RawHtml(f"<style>{MAP_CSS}</style>"))
-    _Script(INTERACTION_JS).add_to(m)
     _Script(f"zzp.scale({m.get_name()});").add_to(m)
     Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏", force_separate_button=True).add_to(m)
     if clean:

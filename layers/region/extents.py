@@ -15,11 +15,10 @@ from functools import lru_cache
 
 import shapely
 
-from layers import store
-from layers.catalog import Catalog, LayerSpec, load_catalog
+from layers.io import store
+from layers.io.catalog import Catalog, LayerSpec, load_catalog
+from layers.region import COUNTIES, URBAN_DISTRICTS, VIEW_LIMITS
 
-COUNTIES = ("荷塘区", "芦淞区", "石峰区", "天元区", "渌口区", "醴陵市", "攸县", "茶陵县", "炎陵县")
-URBAN_DISTRICTS = ("荷塘区", "芦淞区", "石峰区", "天元区")
 PRESETS = {"city": "全市", "core": "中心城区", "zhuli": "株醴都市圈", "corridor": "醴炎走廊"}
 BBOX_PREFIX = "bbox:"
 BBOX_LABEL = "当前地图视图"
@@ -37,8 +36,6 @@ FALLBACK_COUNTIES = {
 # The 中心城区 includes 渌口's urban area: a box around 渌口镇 (places_towns.csv), ≈ ±5 km.
 LUKOU_TOWN = (113.13718, 27.70850)
 LUKOU_HALF_SIZE = (0.05, 0.045)
-# A shared view is clipped to this box (the same window permalinks accept for a centre).
-VIEW_LIMITS = (110.0, 24.0, 117.0, 30.5)
 
 Bounds = tuple[float, float, float, float]
 

@@ -12,13 +12,17 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from layers import mapbuild, permalink, records, search, store
-from layers.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
-from layers.catalog import load_catalog
-from layers.display import prepare
-from layers.escape import escape_markdown
+from layers.web import mapbuild, permalink
+
+from layers.plan import records, search
+
+from layers.io import store
+from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
+from layers.io.catalog import load_catalog
+from layers.web.display import prepare
+from layers.web.escape import escape_markdown
 from layers.paths import STATIC
-from layers.permalink import MapState
+from layers.web.permalink import MapState
 
 APP_TITLE = "株洲“十四五”规划空间布局"
 ICON = STATIC / "icon.png"  # local file: a material-icon favicon would be fetched from Google

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layers.permalink import MapState
+from layers.web.permalink import MapState
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from html import escape
 
-from layers.catalog import LayerSpec, Style
+from layers.io.catalog import LayerSpec, Style
 
 # Leaflet sizes are CSS pixels (1/96 in); matplotlib sizes are points (1/72 in).
 PX_TO_PT = 0.75

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.display import simplify
+from layers.web.display import simplify
 from layers.paths import GEODATA
 
 INDICATORS = GEODATA / "indicators"

@@ -23,8 +23,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layers.basemaps import GCJ02_DATUM
-from layers.catalog import LayerSpec
+from layers.web.basemaps import GCJ02_DATUM
+from layers.io.catalog import LayerSpec
 from layers.crs import geometries_wgs84_to_gcj02
 
 PRECISION_DEG = 1e-5

@@ -16,14 +16,18 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import mapbuild, store, ui
-from layers.basemaps import Basemap
-from layers.build.common import COUNTY_NAMES
-from layers.catalog import LayerSpec, load_catalog
-from layers.display import DisplayLayer, prepare
-from layers.escape import escape_markdown
-from layers.permalink import MapState
-from layers.views import VIEWS
+from layers.web import mapbuild
+
+from layers.io import store
+
+from ui import frame as ui
+from layers.web.basemaps import Basemap
+from layers.region import COUNTIES
+from layers.io.catalog import LayerSpec, load_catalog
+from layers.web.display import DisplayLayer, prepare
+from layers.web.escape import escape_markdown
+from layers.web.permalink import MapState
+from layers.web.views import VIEWS
 
 # A filter keeps the features whose (display) properties it accepts.
 FeatureFilter = Callable[[dict[str, Any]], bool]
@@ -282,7 +286,7 @@ def point_filter_widgets() -> None:
     """
     industries = sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
     c1, c2, c3 = st.columns(3)
-    c1.multiselect("县市区", list(COUNTY_NAMES), key="pt_counties", placeholder="全部县市区")
+    c1.multiselect("县市区", list(COUNTIES), key="pt_counties", placeholder="全部县市区")
     kinds = _values("industrial_parks", "kind")
     c2.multiselect("园区类别", kinds, default=kinds, key="pt_park_kinds")
     c3.selectbox("主导产业", [ALL_INDUSTRIES, *industries], key="pt_industry")

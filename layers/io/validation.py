@@ -15,8 +15,8 @@ import numpy as np
 import shapely
 from shapely.validation import explain_validity
 
-# Generous box around 株洲市 (112.9°–114.2°E, 26.0°–28.1°N): plan layers must lie here.
-PLAN_EXTENT = (112.3, 25.5, 114.8, 28.7)
+from layers.region import PLAN_EXTENT
+
 MAX_LISTED = 20
 
 _TYPE_FAMILY = {

@@ -1,0 +1,97 @@
+"""The standalone HTML export: the web map itself in one file, fitted to the extent, working offline.
+
+Every piece of user text goes in through :class:`layers.web.mapbuild.RawHtml`, escaped, never
+through a branca ``Element`` (which would compile it as a Jinja template).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import mimetypes
+import re
+from pathlib import Path
+
+import geopandas as gpd
+
+from layers.export.sheet import Sheet, compose
+from layers.io.catalog import load_catalog
+from layers.region.extents import Extent
+from layers.web import assets, mapbuild
+from layers.web.escape import html_text
+
+_CSS_URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def _inline_css(path: Path) -> str:
+    """A stylesheet with the images it refers to embedded, so it works from one file."""
+
+    def embed(match: re.Match) -> str:
+        target = (path.parent / match.group(2)).resolve()
+        return f"url({_data_uri(target)})" if target.is_file() else match.group(0)
+
+    return _CSS_URL.sub(embed, path.read_text(encoding="utf-8"))
+
+
+def inline_assets(html: str) -> str:
+    """Replace links to local copies of the map's assets with their content; CDN links stay."""
+    for name in (mapbuild.OWN_JS, mapbuild.OWN_CSS):
+        html = _inline_file(html, mapbuild.own_url(name), mapbuild.OWN_STATIC / name)
+    for asset in assets.ASSETS.values():
+        if asset.local_path.exists():
+            html = _inline_file(html, asset.local_url, asset.local_path)
+    return html
+
+
+def _inline_file(html: str, url: str, path: Path) -> str:
+    """One ``<script src>`` or stylesheet ``<link>`` to ``url`` replaced by the file's content."""
+    url = re.escape(url)
+    if path.suffix == ".js":
+        code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+        return re.sub(rf'<script src="{url}"></script>', lambda _: f"<script>{code}</script>", html)
+    css = _inline_css(path).replace("</style", "<\\/style")
+    return re.sub(rf'<link rel="stylesheet" href="{url}"\s*/?>', lambda _: f"<style>{css}</style>", html)
+
+
+def _sheet_html(sheet: Sheet) -> str:
+    notes = "".join(f"<li>{html_text(note)}</li>" for note in sheet.notes)
+    link = ""
+    if sheet.permalink and sheet.permalink.startswith(("http://", "https://")):
+        link = f'<li>在线地图：<a href="{html_text(sheet.permalink)}" target="_blank">{html_text(sheet.permalink)}</a></li>'
+    subtitle = f"<p>{html_text(sheet.subtitle)}</p>" if sheet.subtitle else ""
+    return (
+        f'<div class="zzp-sheet"><h1>{html_text(sheet.title)}</h1>{subtitle}'
+        f"<details><summary>来源与精度 · 范围：{html_text(sheet.extent.label)} · 制图日期 {html_text(sheet.date)}</summary>"
+        f"<ul>{notes}{link}</ul></details></div>"
+    )
+
+
+def render_html(
+    layer_ids: list[str],
+    extent: str | Extent,
+    title: str,
+    subtitle: str = "",
+    permalink: str | None = None,
+    date: str | datetime.date | None = None,
+    overlay: gpd.GeoDataFrame | None = None,
+    overlay_title: str = "上传图层",
+    detail_url: str = "/projects?id=",
+) -> str:
+    """The web map of these layers as one HTML file: legend, tooltips, title, fitted to the extent."""
+    sheet = compose(layer_ids, extent, title, subtitle, "a4-landscape", permalink, date, overlay, overlay_title)
+    catalog = load_catalog()
+    m = mapbuild.new_map("none")
+    drawn = [(layer.spec, mapbuild.add_layer(m, layer.spec, layer.gdf, catalog, detail_url=detail_url)) for layer in sheet.layers]
+    mapbuild.finish_map(m, drawn, visible={spec.id for spec, _ in drawn})
+    minx, miny, maxx, maxy = sheet.extent.bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    root = m.get_root()
+    sheet_css = (mapbuild.OWN_STATIC / "sheet.css").read_text(encoding="utf-8")
+    root.header.add_child(mapbuild.RawHtml(f"<title>{html_text(sheet.title)}</title><style>{sheet_css}</style>"))
+    root.html.add_child(mapbuild.RawHtml(_sheet_html(sheet)))
+    return inline_assets(mapbuild.map_html(m))
