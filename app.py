@@ -5,8 +5,10 @@ Run with ``streamlit run app.py``.  Pages live in ``pages/`` and stay thin.
 
 import streamlit as st
 
-from layers import ui
+from layers import assets, ui
 
+# Leaflet comes with pip (verified against its pinned sha256) and is served from static/vendor/.
+assets.serve_once()
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.ICON), layout="wide")
 navigation = st.navigation(
     [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in ui.PAGES]

@@ -17,7 +17,7 @@ so).  The sheet is drawn by matplotlib with no browser and no internet:
 
 A PNG is exactly ``round(paper_mm / 25.4 × dpi)`` pixels each way (no tight bbox).
 The HTML export is the web map itself (:mod:`layers.mapbuild`) in one file, with
-Leaflet inlined when a local copy exists, so it works offline and by mail.
+Leaflet and the map's own scripts inlined (the files the app serves), so it works offline and by mail.
 """
 
 from __future__ import annotations
@@ -882,16 +882,18 @@ def _inline_css(path: Path) -> str:
 
 
 def inline_assets(html: str) -> str:
-    """Replace links to local copies of the map's assets with their content; CDN links stay."""
-    for asset in assets.ASSETS.values():
-        if not asset.local_path.exists():
-            continue
-        url = re.escape(asset.local_url)
-        if asset.path.endswith(".js"):
-            code = asset.local_path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    """Replace the links to the map's browser files with their content, so the file works offline.
+
+    The content is the same verified files the live app serves (:func:`layers.assets.source`).
+    """
+    for rel in assets.MAP_FILES:
+        path = assets.source(rel)
+        url = rf'[^"]*/app/static/{re.escape(rel)}'
+        if rel.endswith(".js"):
+            code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
             html = re.sub(rf'<script src="{url}"></script>', lambda _: f"<script>{code}</script>", html)
         else:
-            css = _inline_css(asset.local_path).replace("</style", "<\\/style")
+            css = _inline_css(path).replace("</style", "<\\/style")
             html = re.sub(rf'<link rel="stylesheet" href="{url}"\s*/?>', lambda _: f"<style>{css}</style>", html)
     return html
 

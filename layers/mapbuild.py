@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
-from folium import plugins
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -228,15 +228,27 @@ window.zzp = window.zzp || (function () {
 
 
 class PlanMap(folium.Map):
-    """A folium map that loads Leaflet only (see module docstring)."""
+    """A folium map that loads Leaflet only (see module docstring), from the app's own static files.
+
+    ``base_path`` is ``server.baseUrlPath`` as a prefix (``""`` or ``"/zzp"``): the
+    browser loads Leaflet from ``<base>/app/static/``.
+    """
+
+    def __init__(self, *args: Any, base_path: str = "", **kwargs: Any):
+        self.base_path = base_path
+        super().__init__(*args, **kwargs)
 
     @property
     def default_js(self) -> list[tuple[str, str]]:
-        return [("leaflet", assets.url("leaflet.js"))]
+        return [("leaflet", assets.url(assets.LEAFLET_JS, self.base_path))]
 
     @property
     def default_css(self) -> list[tuple[str, str]]:
-        return [("leaflet_css", assets.url("leaflet.css"))]
+        return [("leaflet_css", assets.url(assets.LEAFLET_CSS, self.base_path))]
+
+
+# Leaflet 1.9's default prefix adds a flag icon to every map; ours names the library only.
+ATTRIBUTION_PREFIX = '<a href="https://leafletjs.com" title="Leaflet：开源交互地图库">Leaflet</a>'
 
 
 def _dumps(obj: Any, **kwargs: Any) -> str:
@@ -344,16 +356,27 @@ class _ViewSync(_RawMacroRender):
         self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.id)}]" for spec, group in drawn)
 
 
-class Fullscreen(plugins.Fullscreen):
-    """leaflet.fullscreen, served locally when ``python -m layers assets`` has run."""
+class Fullscreen(JSCSSMixin, _RawMacroRender):
+    """The 全屏 button: a few lines on the browser's Fullscreen API (``static/zzp/fullscreen.js``)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.zzpFullscreen().addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, base_path: str = ""):
+        super().__init__()
+        self._name = "ZzpFullscreen"
+        self.base_path = base_path
 
     @property
     def default_js(self) -> list[tuple[str, str]]:
-        return [("Control.Fullscreen.js", assets.url("fullscreen.js"))]
+        return [("zzp_fullscreen", assets.url(assets.FULLSCREEN_JS, self.base_path))]
 
     @property
     def default_css(self) -> list[tuple[str, str]]:
-        return [("Control.FullScreen.css", assets.url("fullscreen.css"))]
+        return [("zzp_fullscreen_css", assets.url(assets.FULLSCREEN_CSS, self.base_path))]
 
 
 @dataclass(frozen=True)
@@ -373,15 +396,18 @@ def new_map(
     tianditu_key: str | None = None,
     height: str | int = "100%",
     clean: bool = False,
+    base_path: str = "",
 ) -> folium.Map:
     """An empty map with the chosen basemap, a metric scale bar, fullscreen and the shared script.
 
     ``clean`` hides the zoom, layer and tool controls (for screenshots); the
-    legend, scale bar and attribution stay.
+    legend, scale bar and attribution stay.  ``base_path`` (``server.baseUrlPath``
+    as a prefix) is where the browser finds the app's static files.
     """
     if isinstance(basemap, str):
         basemap = get_basemap(basemap)
     m = PlanMap(
+        base_path=base_path,
         location=list(center),
         zoom_start=zoom,
         tiles=None,
@@ -406,7 +432,8 @@ def new_map(
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
     _Script(INTERACTION_JS).add_to(m)
     _Script(f"zzp.scale({m.get_name()});").add_to(m)
-    Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏", force_separate_button=True).add_to(m)
+    _Script(f"{m.get_name()}.attributionControl.setPrefix({js_literal(ATTRIBUTION_PREFIX)});").add_to(m)
+    Fullscreen(base_path).add_to(m)
     if clean:
         _Script(f"{m.get_name()}.getContainer().classList.add('zzp-clean');").add_to(m)
     return m

@@ -16,7 +16,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import mapbuild, store, ui
+from layers import mapbuild, store, ui, urls
 from layers.basemaps import Basemap
 from layers.build.common import COUNTY_NAMES
 from layers.catalog import LayerSpec, load_catalog
@@ -73,6 +73,7 @@ def compose_map(
         zoom=state.zoom or mapbuild.CITY_ZOOM,
         tianditu_key=tianditu_key,
         clean=clean,
+        base_path=base_path,
     )
     drawn: list[tuple[LayerSpec, Any]] = []
     for load in loads:
@@ -82,7 +83,7 @@ def compose_map(
         if load.spec.id in filters:
             data = _filtered(data, filters[load.spec.id])
         group = mapbuild.add_layer(
-            m, load.spec, data, catalog, detail_url=f"{base_path}/projects?id=", selected=state.selected
+            m, load.spec, data, catalog, detail_url=urls.app_url(base_path, "projects?id="), selected=state.selected
         )
         drawn.append((load.spec, group))
     for spec, data in extra or []:

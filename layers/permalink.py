@@ -15,6 +15,7 @@ from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
 from layers.basemaps import BASEMAPS
+from layers.urls import app_url
 
 MIN_ZOOM, MAX_ZOOM = 6, 19
 _BOUNDS = (24.0, 110.0, 30.5, 117.0)  # lat/lon box in which a shared centre is accepted
@@ -46,7 +47,7 @@ class MapState:
     def url(self, base: str, page: str) -> str:
         """``page`` is the page's URL path, or ``""`` for the default page (served at ``/``)."""
         query = urlencode(self.query(), safe=",")
-        return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
+        return app_url(base, page) + (f"?{query}" if query else "")
 
 
 def parse(params: Mapping[str, str | list[str]], known_layers: Iterable[str]) -> MapState:

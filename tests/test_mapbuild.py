@@ -56,10 +56,7 @@ def test_hidden_layers_are_hidden_after_binding():
 
 def test_only_leaflet_and_fullscreen_are_loaded(overview_html):
     scripts = re.findall(r'<script src="([^"]+)"', overview_html)
-    assert [s.rsplit("/", 1)[-1] for s in scripts] in (
-        ["leaflet.js", "Control.FullScreen.js"],
-        ["leaflet.js", "Control.FullScreen.min.js"],
-    )
+    assert scripts == ["/app/static/vendor/leaflet/leaflet.js", "/app/static/zzp/fullscreen.js"]
     assert "jquery" not in overview_html.lower() and "bootstrap" not in overview_html.lower()
 
 

@@ -1,0 +1,47 @@
+/* 全屏 button for the plan maps: a Leaflet control on the browser's Fullscreen API.
+ * Loaded after Leaflet; the map script adds it with L.control.zzpFullscreen().addTo(map). */
+(function () {
+  function shown() { return document.fullscreenElement || document.webkitFullscreenElement || null; }
+
+  L.Control.ZzpFullscreen = L.Control.extend({
+    options: {position: 'topleft', title: '全屏', titleCancel: '退出全屏'},
+
+    onAdd: function (map) {
+      var options = this.options;
+      var container = map.getContainer();
+      var box = L.DomUtil.create('div', 'leaflet-bar leaflet-control-fullscreen zzp-fullscreen');
+      var button = L.DomUtil.create('a', '', box);
+      button.href = '#';
+      button.textContent = '\u26F6';  // ⛶
+      button.setAttribute('role', 'button');
+      function label() {
+        var on = shown() === container;
+        button.title = on ? options.titleCancel : options.title;
+        button.setAttribute('aria-label', button.title);
+        button.setAttribute('aria-pressed', on ? 'true' : 'false');
+      }
+      label();
+      if (!(document.fullscreenEnabled || document.webkitFullscreenEnabled)) { box.style.display = 'none'; }
+      L.DomEvent.on(button, 'click', function (e) {
+        L.DomEvent.preventDefault(e);
+        var done;
+        if (shown() === container) {
+          done = (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+        } else {
+          done = (container.requestFullscreen || container.webkitRequestFullscreen).call(container);
+        }
+        if (done && done.catch) { done.catch(function () { /* refused by the browser: stay as is */ }); }
+      });
+      this._changed = function () { label(); map.invalidateSize(); };
+      L.DomEvent.on(document, 'fullscreenchange webkitfullscreenchange', this._changed);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    },
+
+    onRemove: function () {
+      L.DomEvent.off(document, 'fullscreenchange webkitfullscreenchange', this._changed);
+    }
+  });
+
+  L.control.zzpFullscreen = function (options) { return new L.Control.ZzpFullscreen(options); };
+})();
