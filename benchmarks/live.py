@@ -96,7 +96,7 @@ def launch(playwright):
 def is_local(url: str) -> bool:
     """A request that stays on this machine (loopback, or no network at all)."""
     parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or (
+    return parts.scheme in ("data", "blob", "about", "file") or (
         parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in ("127.0.0.1", "localhost")
     )
 

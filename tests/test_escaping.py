@@ -18,9 +18,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from layers import mapbuild, uploads
+from layers import assets, mapbuild, uploads
 from layers.catalog import Categories, Category, load_catalog
-from layers.paths import STATIC
 
 CATALOG = load_catalog()
 PAYLOADS = [
@@ -150,10 +149,10 @@ def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
         url = route.request.url
         if url == f"{origin}/map.html":
             return route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
-        if url.startswith(f"{origin}/app/static/"):
-            target = (STATIC / url.removeprefix(f"{origin}/app/static/").split("?")[0]).resolve()
-            if STATIC.resolve() in target.parents and target.is_file():
-                return route.fulfill(path=str(target))
+        rel = url.removeprefix(f"{origin}/app/static/").split("?")[0]
+        served = rel in assets.MAP_FILES or rel.removeprefix(f"{assets.VENDOR}/") in assets.LEAFLET_FILES
+        if url.startswith(f"{origin}/app/static/") and served:
+            return route.fulfill(path=str(assets.source(rel)))  # what the app serves, without starting it
         return route.abort()
 
     with sync_playwright() as playwright:

@@ -1,6 +1,26 @@
 /* 全屏 button for the plan maps: a Leaflet control on the browser's Fullscreen API.
  * Loaded after Leaflet; the map script adds it with L.control.zzpFullscreen().addTo(map). */
 (function () {
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  // ⛶ drawn as four corners (an SVG, so it shows whatever fonts the machine has).
+  function icon() {
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '16');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('aria-hidden', 'true');
+    var path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5');
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', '#333');
+    path.setAttribute('stroke-width', '2');
+    path.setAttribute('stroke-linecap', 'round');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.appendChild(path);
+    return svg;
+  }
+
   function shown() { return document.fullscreenElement || document.webkitFullscreenElement || null; }
 
   L.Control.ZzpFullscreen = L.Control.extend({
@@ -12,7 +32,7 @@
       var box = L.DomUtil.create('div', 'leaflet-bar leaflet-control-fullscreen zzp-fullscreen');
       var button = L.DomUtil.create('a', '', box);
       button.href = '#';
-      button.textContent = '\u26F6';  // ⛶
+      button.appendChild(icon());
       button.setAttribute('role', 'button');
       function label() {
         var on = shown() === container;
