@@ -52,7 +52,8 @@ COMPONENT_FLOOR_APP = """
 import sys
 sys.path.insert(0, {root!r})
 from streamlit_folium import st_folium
-from layers import mapbuild
+from layers import assets, mapbuild
+assets.serve_once()
 st_folium(mapbuild.new_map(), key="floor", height=600, returned_objects=[])
 """
 GOALS = {"payload_ratio": 0.35, "build_ms_warm": 50.0, "ready_ratio": 1.5, "payload_bytes": 1_000_000}

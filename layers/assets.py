@@ -99,13 +99,16 @@ def source(rel: str) -> Path:
 def _write_if_changed(target: Path, data: bytes) -> bool:
     if target.is_file() and target.read_bytes() == data:
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and renamed: a browser (or a second session) never sees half a file.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target and renamed: a browser (or a second session) never sees half a file.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise AssetError(f"无法写入地图文件 {target}：{exc.strerror or exc}") from exc
     return True
 
 

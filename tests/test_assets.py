@@ -74,3 +74,9 @@ def test_attribution_prefix_is_leaflet_without_a_flag():
     assert ".attributionControl.setPrefix(" in html
     assert "Leaflet" in mapbuild.ATTRIBUTION_PREFIX
     assert "<svg" not in mapbuild.ATTRIBUTION_PREFIX and "\U0001f1fa" not in mapbuild.ATTRIBUTION_PREFIX
+
+
+def test_an_unwritable_static_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "vendor").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(assets.AssetError, match="无法写入地图文件"):
+        assets.serve(tmp_path)

@@ -105,6 +105,20 @@ def test_fresh_checkout_draws_every_map_with_no_request_leaving_the_machine(chec
             assert_attribution_names_leaflet_without_a_flag(frame)
             button = frame.get_by_role("button", name="全屏")
             assert button.count() == 1 and button.locator("svg").count() == 1
+        # A record link and the view written back into the address bar (the permalink) stay under the base path.
+        page.goto(urls.app_url(app, "parks_towns?layers=admin_counties,industrial_parks"))
+        wait_for_app(page)
+        map_frame(page).locator("path.zzp-industrial_parks").first.click(force=True)  # reruns: details beside the map
+        page.wait_for_timeout(1500)
+        wait_for_app(page)
+        frame = map_frame(page)
+        frame.locator("path.zzp-industrial_parks").first.click(force=True)
+        link = frame.locator("a.zzp-detail")
+        link.wait_for(timeout=10_000)
+        assert link.get_attribute("href").startswith(urls.app_url(prefix, "projects?id="))
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_function("() => new URLSearchParams(location.search).has('z')", timeout=10_000)
+        assert page.url.startswith(urls.app_url(app, "parks_towns?"))
         page.screenshot(path=str(artifacts_dir() / f"offline-{base_path or 'root'}.png"))
     origin = app.removesuffix(prefix)
     for rel in assets.MAP_FILES:  # from the app itself, under the base path
