@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import re
 
 import pytest
@@ -80,3 +82,9 @@ def test_an_unwritable_static_folder_is_a_clear_error(tmp_path):
     (tmp_path / "vendor").write_text("a file where the folder should be", encoding="utf-8")
     with pytest.raises(assets.AssetError, match="无法写入地图文件"):
         assets.serve(tmp_path)
+
+
+def test_the_assets_command_checks_and_places_the_files():
+    result = subprocess.run([sys.executable, "-m", "layers", "assets"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (ROOT / "static" / assets.LEAFLET_JS).read_bytes() == assets.source(assets.LEAFLET_JS).read_bytes()
