@@ -5,10 +5,16 @@ Run with ``streamlit run app.py``.  Pages live in ``pages/`` and stay thin.
 
 import streamlit as st
 
+from layers.web import assets
 from ui import frame as ui
 
 ui.forbid_framing()
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.ICON), layout="wide")
+try:  # Leaflet comes with pip (checked against its pinned sha256) and is served from static/vendor/
+    assets.serve_once()
+except assets.AssetError as exc:
+    st.error(str(exc))
+    st.stop()
 navigation = st.navigation(
     [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in ui.PAGES]
 )

@@ -16,8 +16,10 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from layers.paths import ROOT
+from layers.web.urls import normalise_base
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -40,17 +42,31 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: Path = ROOT / "app.py", env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run SCRIPT`` on a free port; yield its base URL and process; stop it."""
+def streamlit_server(
+    script: Path = ROOT / "app.py",
+    env: dict[str, str] | None = None,
+    base_path: str = "",
+    cwd: Path = ROOT,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start ``streamlit run SCRIPT`` on a free port; yield the app's URL and process; stop it.
+
+    ``base_path`` runs it behind ``--server.baseUrlPath`` (the yielded URL then ends in
+    ``/base_path``); ``cwd`` is where Streamlit reads ``.streamlit/config.toml`` (a clean
+    checkout's own, for example).
+    """
     port = free_port()
+    prefix = normalise_base(base_path)
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
+    args = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    if prefix:
+        args += ["--server.baseUrlPath", prefix.strip("/")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        args,
+        cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}{prefix}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -77,15 +93,32 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def offline_context(browser, **kwargs):
-    """A browser context in which only localhost can be reached."""
-    context = browser.new_context(**kwargs)
-    context.route(
-        "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1", "http://localhost"))
-        else route.abort(),
+def is_local(url: str) -> bool:
+    """A request that stays on this machine (loopback, or no network at all)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about", "file") or (
+        parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in ("127.0.0.1", "localhost")
     )
+
+
+def offline_context(browser, **kwargs):
+    """A browser context in which only localhost can be reached.
+
+    Every refused request's URL is kept in ``context.refused``, so a test can
+    assert that nothing tried to leave the machine.
+    """
+    context = browser.new_context(**kwargs)
+    context.refused = []
+
+    def handle(route) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            context.refused.append(url)
+            route.abort()
+
+    context.route("**/*", handle)
     return context
 
 

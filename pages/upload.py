@@ -11,13 +11,12 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from ui import frame as ui
-from ui import mapview
-
 from layers.io import uploads
+from layers.io.validation import Problem, VectorDataError, summarise
 from layers.web.display import prepare
 from layers.web.escape import escape_markdown
-from layers.io.validation import Problem, VectorDataError, summarise
+from ui import frame as ui
+from ui import mapview
 
 ui.require_frame()
 

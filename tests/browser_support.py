@@ -1,4 +1,8 @@
-"""Browser-test helpers: skip cleanly when Chromium or the offline assets are missing."""
+"""Browser-test helpers: skip cleanly when Chromium or Playwright is missing.
+
+The map's browser files need no check: they come with ``pip install -r
+requirements.txt`` and the app serves them itself (:mod:`layers.assets`).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.live import ARTIFACTS, CHROMIUM
-from layers.web.assets import missing_local
 
 
 def skip_without_browser() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"browser test: {CHROMIUM} not installed (apt-get install -y chromium)")
-    missing = missing_local()
-    if missing:
-        pytest.skip(f"browser test: offline map assets missing ({', '.join(missing)}); run `python -m layers assets`")
     pytest.importorskip("playwright.sync_api", reason="browser test: pip install playwright")
 
 

@@ -5,12 +5,12 @@ import re
 
 import pytest
 
+from layers.crs import distance_m, gcj02_to_wgs84
+from layers.io.catalog import load_catalog
+from layers.io.reader import load_layer
 from layers.web import mapbuild
 from layers.web.basemaps import BASEMAPS, GCJ02_DATUM, get_basemap
-from layers.io.catalog import load_catalog
-from layers.crs import distance_m, gcj02_to_wgs84
 from layers.web.display import prepare
-from layers.io.reader import load_layer
 
 CATALOG = load_catalog()
 

@@ -4,10 +4,10 @@ import geopandas as gpd
 import pytest
 
 from layers.build.boundaries import OFFICIAL_AREA_KM2
-from layers.region import METRIC_CRS
-from layers.io.catalog import load_catalog
 from layers.crs import distance_m
+from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
+from layers.region import METRIC_CRS
 
 COUNTIES = {"荷塘区", "芦淞区", "石峰区", "天元区", "渌口区", "醴陵市", "攸县", "茶陵县", "炎陵县"}
 

@@ -4,11 +4,11 @@ import json
 
 import shapely
 
-from layers.web.basemaps import GCJ02_DATUM, WGS84_DATUM
-from layers.io.catalog import load_catalog
 from layers.crs import distance_m
-from layers.web.display import display_fields, prepare
+from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
+from layers.web.basemaps import GCJ02_DATUM, WGS84_DATUM
+from layers.web.display import display_fields, prepare
 
 CATALOG = load_catalog()
 

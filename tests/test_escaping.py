@@ -18,11 +18,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from layers.web import mapbuild
-
 from layers.io import uploads
 from layers.io.catalog import Categories, Category, load_catalog
-from layers.paths import STATIC
+from layers.web import assets, mapbuild
 
 CATALOG = load_catalog()
 PAYLOADS = [
@@ -114,10 +112,10 @@ def test_legend_is_escaped_html(payload):
 
 def test_feature_text_is_only_ever_set_as_text():
     """The shared script assigns innerHTML only from its own constants (icons, the escaped legend)."""
-    assigned = re.findall(r"innerHTML\s*=\s*([^;]+);", (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text())
+    assigned = re.findall(r"innerHTML\s*=\s*([^;]+);", assets.source(assets.MAP_JS).read_text())
     assert set(assigned) == {"ICONS[icon]", "ICONS.done", "ICONS.link", "html"}
-    assert "textContent" in (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text()
-    assert "bindTooltip(function" in (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text() and "bindPopup(function" in (mapbuild.OWN_STATIC / mapbuild.OWN_JS).read_text()
+    assert "textContent" in assets.source(assets.MAP_JS).read_text()
+    assert "bindTooltip(function" in assets.source(assets.MAP_JS).read_text() and "bindPopup(function" in assets.source(assets.MAP_JS).read_text()
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -152,10 +150,10 @@ def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
         url = route.request.url
         if url == f"{origin}/map.html":
             return route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
-        if url.startswith(f"{origin}/app/static/"):
-            target = (STATIC / url.removeprefix(f"{origin}/app/static/").split("?")[0]).resolve()
-            if STATIC.resolve() in target.parents and target.is_file():
-                return route.fulfill(path=str(target))
+        rel = url.removeprefix(f"{origin}/app/static/").split("?")[0]
+        served = rel in assets.MAP_FILES or rel.removeprefix(f"{assets.VENDOR}/") in assets.LEAFLET_FILES
+        if url.startswith(f"{origin}/app/static/") and served:
+            return route.fulfill(path=str(assets.source(rel)))  # what the app serves, without starting it
         return route.abort()
 
     with sync_playwright() as playwright:

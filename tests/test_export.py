@@ -16,15 +16,12 @@ from pypdf import PdfReader
 from shapely.geometry import LineString, Point, box
 from streamlit.testing.v1 import AppTest
 
-from layers.web import assets
-
 from layers import export
-
-from layers.region import extents
-
-from layers.io import store
 from layers.io import catalog as catalog_module
+from layers.io import store
 from layers.io.catalog import Style, load_catalog
+from layers.region import extents
+from layers.web import assets
 from layers.web.style import PX_TO_PT, legend_entries, matplotlib_kwargs
 from tests.conftest import ROOT
 
@@ -241,13 +238,15 @@ def test_html_export_has_layers_legend_escaped_title_and_extent():
     assert 'href="http://localhost:8501/overview?z=9"' in html
 
 
-def test_html_export_inlines_local_leaflet_so_it_works_offline():
-    if assets.missing_local():
-        pytest.skip(f"no local copies of {assets.missing_local()} (python -m layers assets)")
+def test_html_export_inlines_leaflet_and_the_map_scripts_so_it_works_offline():
     html = export.render_html(["admin_counties"], "city", TITLE)
     assert "<script src=" not in html and 'rel="stylesheet"' not in html
-    assert "cdn.jsdelivr.net" not in html and assets.STATIC_URL not in html
-    assert "L.version" in html or "Leaflet" in html
+    assert "/app/static/" not in html
+    for rel in assets.MAP_FILES:  # the very files the app serves, verified
+        text = assets.source(rel).read_text(encoding="utf-8")
+        first_line = text.splitlines()[1 if rel.endswith(".js") else 0]
+        assert first_line.strip() in html, rel
+    assert f"Leaflet {assets.LEAFLET_VERSION}" in html
     assert "data:image/png;base64," in html  # the layer-control icon, from leaflet.css
 
 

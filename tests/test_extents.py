@@ -3,11 +3,9 @@
 import pytest
 import shapely
 
-from layers.region import extents
-
 from layers.io import store
 from layers.io.catalog import load_catalog
-from layers.region import PLAN_EXTENT, URBAN_DISTRICTS
+from layers.region import PLAN_EXTENT, URBAN_DISTRICTS, extents
 
 
 def county_bounds() -> dict[str, tuple[float, float, float, float]]:

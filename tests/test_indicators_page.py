@@ -10,9 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.plan import indicators
-
-from ui import frame as ui
 from tests.conftest import ROOT
+from ui import frame as ui
 
 PAGE = ui.page_info("indicators")
 POPULATION = {"中心城区": 180, "醴陵城区": 35, "攸县县城": 22, "茶陵县城": 20, "炎陵县城": 10}

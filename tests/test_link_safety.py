@@ -11,10 +11,8 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from layers import export
-
-from layers.web import permalink
-
 from layers.plan import records
+from layers.web import permalink
 from layers.web.escape import escape_markdown
 from tests.conftest import ROOT
 

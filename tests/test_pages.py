@@ -5,8 +5,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import frame as ui
 from tests.conftest import ROOT
+from ui import frame as ui
 
 APP = str(ROOT / "app.py")
 

@@ -11,9 +11,9 @@ import pytest
 import shapely
 
 from layers.io.catalog import load_catalog
-from layers.region import METRIC_CRS
-from layers.paths import SEED
 from layers.io.reader import load_layer
+from layers.paths import SEED
+from layers.region import METRIC_CRS
 from tests.plan_helpers import in_seed, seed_forms
 
 CATALOG = load_catalog()

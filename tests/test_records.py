@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from layers.plan import records
 from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
+from layers.plan import records
 
 CATALOG = load_catalog()
 

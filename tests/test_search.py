@@ -1,6 +1,6 @@
 from layers.io.catalog import load_catalog
-from layers.plan.search import normalise, search
 from layers.io.store import load_many
+from layers.plan.search import normalise, search
 
 LOADS = load_many(load_catalog().ids())
 

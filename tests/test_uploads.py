@@ -19,7 +19,6 @@ from shapely.geometry import LineString, Point, Polygon
 from streamlit.testing.v1 import AppTest
 
 from layers import crs
-
 from layers.io import uploads
 from layers.io.validation import VectorDataError
 from tests.conftest import ROOT

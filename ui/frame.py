@@ -12,16 +12,14 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from layers.web import mapbuild, permalink
-
-from layers.plan import records, search
-
 from layers.io import store
-from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from layers.io.catalog import load_catalog
+from layers.paths import STATIC
+from layers.plan import records, search
+from layers.web import mapbuild, permalink, urls
+from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from layers.web.display import prepare
 from layers.web.escape import escape_markdown
-from layers.paths import STATIC
 from layers.web.permalink import MapState
 
 APP_TITLE = "株洲“十四五”规划空间布局"
@@ -103,8 +101,7 @@ def url_state() -> MapState:
 
 def base_path() -> str:
     """Prefix of every page URL (``server.baseUrlPath``), so links work behind a proxy."""
-    path = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{path}" if path else ""
+    return urls.normalise_base(st.get_option("server.baseUrlPath"))
 
 
 def apply_link_state() -> None:
@@ -188,7 +185,7 @@ ATTRIBUTION_MD = """
   每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
 - **河道**：湘江部分顶点取自 GSHHG/WDB II 河流线（LGPL），其余河段依途经地点勾绘（示意）。
 - **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
-- **地图库**：Leaflet（BSD-2）、Leaflet.fullscreen（MIT）、folium（MIT）、streamlit-folium（MIT）。
+- **地图库**：Leaflet 1.9.4（BSD-2）、folium（MIT）、streamlit-folium（MIT）。
 - **字体**：简报出图使用 Noto Sans CJK SC（SIL Open Font License 1.1，经 PyPI 包 noto-cjk-sans-otc 安装）。
 """
 
@@ -304,13 +301,13 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
         spec = catalog.get("projects")
         one = match.reset_index(drop=True)
         bounds = row.geometry.bounds
-        m = mapbuild.new_map(current_basemap(), center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=records.zoom_for(bounds, 360), tianditu_key=tianditu_key())
+        m = mapbuild.new_map(current_basemap(), center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=records.zoom_for(bounds, 360), tianditu_key=tianditu_key(), base_path=base_path())
         drawn = []
         counties = layer_load("admin_counties")
         if counties.ok:
             drawn.append((counties.spec, mapbuild.add_layer(m, counties.spec, counties.gdf, catalog)))
         data = prepare(spec, one, current_basemap().datum)
-        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=f"{base_path()}/projects?id=")))
+        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=urls.app_url(base_path(), "projects?id="))))
         mapbuild.finish_map(m, drawn, {"admin_counties", "projects"})
         st_folium(m, key=f"record-map-{record_id}", height=380, use_container_width=True, returned_objects=[])
 
@@ -325,7 +322,9 @@ def forbid_framing() -> None:
     (docs/deployment.md).  ``ZZP_FRAME_ANCESTORS`` lists the origins allowed to
     embed the app (default ``'self'``).
     """
-    from streamlit.web.server.starlette.starlette_path_security_middleware import PathSecurityMiddleware
+    from streamlit.web.server.starlette.starlette_path_security_middleware import (
+        PathSecurityMiddleware,
+    )
 
     if getattr(PathSecurityMiddleware, "_zzp_framing", False):
         return

@@ -16,18 +16,16 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.web import mapbuild
-
 from layers.io import store
-
-from ui import frame as ui
-from layers.web.basemaps import Basemap
-from layers.region import COUNTIES
 from layers.io.catalog import LayerSpec, load_catalog
+from layers.region import COUNTIES
+from layers.web import mapbuild, urls
+from layers.web.basemaps import Basemap
 from layers.web.display import DisplayLayer, prepare
 from layers.web.escape import escape_markdown
 from layers.web.permalink import MapState
 from layers.web.views import VIEWS
+from ui import frame as ui
 
 # A filter keeps the features whose (display) properties it accepts.
 FeatureFilter = Callable[[dict[str, Any]], bool]
@@ -77,6 +75,7 @@ def compose_map(
         zoom=state.zoom or mapbuild.CITY_ZOOM,
         tianditu_key=tianditu_key,
         clean=clean,
+        base_path=base_path,
     )
     drawn: list[tuple[LayerSpec, Any]] = []
     for load in loads:
@@ -86,7 +85,7 @@ def compose_map(
         if load.spec.id in filters:
             data = _filtered(data, filters[load.spec.id])
         group = mapbuild.add_layer(
-            m, load.spec, data, catalog, detail_url=f"{base_path}/projects?id=", selected=state.selected
+            m, load.spec, data, catalog, detail_url=urls.app_url(base_path, "projects?id="), selected=state.selected
         )
         drawn.append((load.spec, group))
     for spec, data in extra or []:

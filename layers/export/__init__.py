@@ -28,7 +28,14 @@ wrapping), :mod:`.drawing` (map frame and furniture), :mod:`.labels`,
 
 from layers.export.html import inline_assets, render_html
 from layers.export.raster import FORMATS, Rendered, draw, render
-from layers.export.sheet import PAPERS, TEXT_LIMITS, ExportError, Sheet, compose, file_stem
+from layers.export.sheet import (
+    PAPERS,
+    TEXT_LIMITS,
+    ExportError,
+    Sheet,
+    compose,
+    file_stem,
+)
 
 __all__ = [
     "FORMATS", "PAPERS", "TEXT_LIMITS", "ExportError", "Rendered", "Sheet",

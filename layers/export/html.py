@@ -39,23 +39,20 @@ def _inline_css(path: Path) -> str:
 
 
 def inline_assets(html: str) -> str:
-    """Replace links to local copies of the map's assets with their content; CDN links stay."""
-    for name in (mapbuild.OWN_JS, mapbuild.OWN_CSS):
-        html = _inline_file(html, mapbuild.own_url(name), mapbuild.OWN_STATIC / name)
-    for asset in assets.ASSETS.values():
-        if asset.local_path.exists():
-            html = _inline_file(html, asset.local_url, asset.local_path)
+    """Replace the links to the map's browser files with their content, so the file works offline.
+
+    The content is the same verified files the live app serves (:func:`layers.web.assets.source`).
+    """
+    for rel in assets.MAP_FILES:
+        path = assets.source(rel)
+        url = rf'[^"]*/app/static/{re.escape(rel)}'
+        if rel.endswith(".js"):
+            code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+            html = re.sub(rf'<script src="{url}"></script>', lambda _: f"<script>{code}</script>", html)
+        else:
+            css = _inline_css(path).replace("</style", "<\\/style")
+            html = re.sub(rf'<link rel="stylesheet" href="{url}"\s*/?>', lambda _: f"<style>{css}</style>", html)
     return html
-
-
-def _inline_file(html: str, url: str, path: Path) -> str:
-    """One ``<script src>`` or stylesheet ``<link>`` to ``url`` replaced by the file's content."""
-    url = re.escape(url)
-    if path.suffix == ".js":
-        code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
-        return re.sub(rf'<script src="{url}"></script>', lambda _: f"<script>{code}</script>", html)
-    css = _inline_css(path).replace("</style", "<\\/style")
-    return re.sub(rf'<link rel="stylesheet" href="{url}"\s*/?>', lambda _: f"<style>{css}</style>", html)
 
 
 def _sheet_html(sheet: Sheet) -> str:
@@ -91,7 +88,7 @@ def render_html(
     minx, miny, maxx, maxy = sheet.extent.bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     root = m.get_root()
-    sheet_css = (mapbuild.OWN_STATIC / "sheet.css").read_text(encoding="utf-8")
+    sheet_css = assets.source(assets.SHEET_CSS).read_text(encoding="utf-8")
     root.header.add_child(mapbuild.RawHtml(f"<title>{html_text(sheet.title)}</title><style>{sheet_css}</style>"))
     root.html.add_child(mapbuild.RawHtml(_sheet_html(sheet)))
     return inline_assets(mapbuild.map_html(m))

@@ -21,9 +21,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
-from layers.io.catalog import LayerSpec
 from layers.crs import WGS84
-from layers.region import PLAN_EXTENT
+from layers.io.catalog import LayerSpec
 from layers.io.validation import (
     Problem,
     VectorDataError,
@@ -31,6 +30,7 @@ from layers.io.validation import (
     check_in_extent,
     check_properties,
 )
+from layers.region import PLAN_EXTENT
 
 GEOJSON_SUFFIXES = {".geojson", ".json"}
 _GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}

@@ -44,10 +44,9 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
-from layers.io.catalog import DEFAULT_SIMPLIFY_M, LayerSpec, Provenance, Style
 from layers.crs import WGS84, geodataframe_from_gcj02
+from layers.io.catalog import DEFAULT_SIMPLIFY_M, LayerSpec, Provenance, Style
 from layers.io.reader import GEOJSON_SUFFIXES, parse_geojson
-from layers.region import PLAN_EXTENT
 from layers.io.validation import (
     Problem,
     VectorDataError,
@@ -55,6 +54,7 @@ from layers.io.validation import (
     check_geometries,
     geometry_family,
 )
+from layers.region import PLAN_EXTENT
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024

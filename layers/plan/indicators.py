@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.web.display import simplify
 from layers.paths import GEODATA
+from layers.web.display import simplify
 
 INDICATORS = GEODATA / "indicators"
 NO_VALUE = {"", "—"}

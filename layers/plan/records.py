@@ -16,10 +16,10 @@ from functools import lru_cache
 
 import geopandas as gpd
 
-from layers.web.escape import escape_markdown
 from layers.paths import GEODATA
-from layers.web.permalink import MapState
 from layers.plan.search import normalise
+from layers.web.escape import escape_markdown
+from layers.web.permalink import MapState
 
 ALL = "全部"
 # Which map page shows a record best, by category (others: the overview with the projects layer).

@@ -1,146 +1,140 @@
-"""Browser assets the maps load: pinned versions, CDN addresses and local copies.
+"""Browser files the maps load, all served by the app itself: no CDN, no npm, no extra step.
 
-Maps use Leaflet (and Leaflet.fullscreen for the clean screenshot mode).  By
-default they come from jsDelivr; when ``python -m layers assets`` has fetched
-the pinned npm packages into ``static/vendor/``, the maps use those copies
-instead, so the viewer works on an intranet with no internet.
+Leaflet arrives with ``pip install -r requirements.txt``: the pinned wheel
+``django-js-lib-leaflet`` (BSD-2-Clause, no dependencies) carries Leaflet
+1.9.4's ``dist/`` files, byte for byte those of the npm package ``leaflet@1.9.4``.
+Only the files listed in :data:`LEAFLET_FILES` are taken, each checked against
+its recorded sha256, so a changed wheel fails loudly instead of serving
+something else.  :func:`serve` (called once at start-up by ``app.py``) copies
+them into ``static/vendor/leaflet/`` (git-ignored), which Streamlit serves at
+``<base>/app/static/`` — the live maps load them from there.  The HTML export
+inlines the same verified files (:func:`source`).
+
+The project's own browser code (map behaviour, styles, the fullscreen control) lives as
+real files in ``static/zzp/``, committed with the app and loaded the same way.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import shutil
-import subprocess
-import tarfile
+import importlib.metadata
+import importlib.resources
+import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from layers.paths import STATIC
+from layers.web.urls import static_url
 
-VENDOR = STATIC / "vendor"
-# Streamlit serves ``static/`` at ``/app/static/`` when server.enableStaticServing is on.
-STATIC_URL = "/app/static/vendor"
+LEAFLET_VERSION = "1.9.4"
+DISTRIBUTION = "django-js-lib-leaflet"  # pinned in requirements.txt
+_MODULE, _FOLDER = "js_lib_leaflet", "static/js_lib_leaflet"
+VENDOR = "vendor/leaflet"  # under static/
 
-
-@dataclass(frozen=True)
-class Package:
-    name: str
-    version: str
-    integrity: str  # npm's dist.integrity of the tarball
-    keep: tuple[str, ...]  # files and folders taken from the package
-
-
-PACKAGES: dict[str, Package] = {
-    p.name: p
-    for p in (
-        Package(
-            "leaflet",
-            "1.9.3",
-            "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
-            ("dist/leaflet.js", "dist/leaflet.css", "dist/images", "LICENSE"),
-        ),
-        Package(
-            "leaflet.fullscreen",
-            "3.0.0",
-            "sha512-81wWSUXz1ZtdneR0v5eJDWXUSx+Zo5J50WXWeydG/UcILfIEAgz/iOjZSi3p00Z9MJ/FC/P5i3CgdYuEAos0yQ==",
-            ("Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg", "LICENSE"),
-        ),
-    )
+# Files taken from the wheel (path inside its static folder → sha256).  Leaflet's
+# CSS refers to images/ next to it; LICENSE comes from the wheel's metadata.
+LEAFLET_FILES: dict[str, str] = {
+    "leaflet.js": "db49d009c841f5ca34a888c96511ae936fd9f5533e90d8b2c4d57596f4e5641a",
+    "leaflet.css": "a7837102824184820dfa198d1ebcd109ff6d0ff9a2672a074b9a1b4d147d04c6",
+    "images/layers.png": "1dbbe9d028e292f36fcba8f8b3a28d5e8932754fc2215b9ac69e4cdecf5107c6",
+    "images/layers-2x.png": "066daca850d8ffbef007af00b06eac0015728dee279c51f3cb6c716df7c42edf",
+    "images/marker-icon.png": "574c3a5cca85f4114085b6841596d62f00d7c892c7b03f28cbfa301deb1dc437",
+    "images/marker-icon-2x.png": "00179c4c1ee830d3a108412ae0d294f55776cfeb085c60129a39aa6fc4ae2528",
+    "images/marker-shadow.png": "264f5c640339f042dd729062cfc04c17f8ea0f29882b538e3848ed8f10edb4da",
+    "LICENSE": "596e1b738779bffa372268e9330a0fdd8528da1e3c833b15eee9cb37c6d55a95",
 }
 
-
-@dataclass(frozen=True)
-class Asset:
-    name: str
-    package: str
-    path: str  # inside the npm package
-    cdn_path: str = ""  # path on the CDN when it differs (jsDelivr minifies on the fly)
-
-    @property
-    def version(self) -> str:
-        return PACKAGES[self.package].version
-
-    @property
-    def cdn_url(self) -> str:
-        return f"https://cdn.jsdelivr.net/npm/{self.package}@{self.version}/{self.cdn_path or self.path}"
-
-    @property
-    def local_path(self):
-        return VENDOR / self.package / self.path
-
-    @property
-    def local_url(self) -> str:
-        return f"{STATIC_URL}/{self.package}/{self.path}"
+# What a map loads, as paths under static/ (= URL paths under <base>/app/static/), in load order.
+LEAFLET_JS = f"{VENDOR}/leaflet.js"
+LEAFLET_CSS = f"{VENDOR}/leaflet.css"
+MAP_JS = "zzp/map.js"  # the maps' own behaviour: text-only tooltips, legend, permalink sync
+MAP_CSS = "zzp/map.css"
+FULLSCREEN_JS = "zzp/fullscreen.js"
+FULLSCREEN_CSS = "zzp/fullscreen.css"
+SHEET_CSS = "zzp/sheet.css"  # the HTML export's title card
+MAP_SCRIPTS = (("leaflet", LEAFLET_JS), ("zzp_map", MAP_JS))
+MAP_STYLES = (("leaflet_css", LEAFLET_CSS), ("zzp_map_css", MAP_CSS))
+MAP_FILES = (LEAFLET_JS, LEAFLET_CSS, MAP_JS, MAP_CSS, FULLSCREEN_JS, FULLSCREEN_CSS)
 
 
-ASSETS: dict[str, Asset] = {
-    a.name: a
-    for a in (
-        Asset("leaflet.js", "leaflet", "dist/leaflet.js"),
-        Asset("leaflet.css", "leaflet", "dist/leaflet.css"),
-        Asset("fullscreen.js", "leaflet.fullscreen", "Control.FullScreen.js", "Control.FullScreen.min.js"),
-        Asset("fullscreen.css", "leaflet.fullscreen", "Control.FullScreen.css"),
-    )
-}
+class AssetError(RuntimeError):
+    """Leaflet's files are missing from the installed packages or differ from the pinned ones."""
 
 
-def url(name: str) -> str:
-    """Local copy when present, else the pinned CDN address."""
-    asset = ASSETS[name]
-    return asset.local_url if asset.local_path.exists() else asset.cdn_url
+def url(rel: str, base: str = "") -> str:
+    """Where the browser loads ``rel`` (a path under ``static/``) when the app runs under ``base``."""
+    return static_url(base, rel)
 
 
-class AssetFetchError(RuntimeError):
-    """npm failed, or a tarball did not match its pinned integrity."""
+def _wheel_file(name: str) -> Path | None:
+    try:
+        if name == "LICENSE":  # the licence sits in the wheel's metadata, not in its static folder
+            files = importlib.metadata.distribution(DISTRIBUTION).files or []
+            found = next((f.locate() for f in files if f.name == name and f.parent.name.endswith(".dist-info")), None)
+            return Path(found) if found else None
+        return Path(str(importlib.resources.files(_MODULE).joinpath(_FOLDER, name)))
+    except (ModuleNotFoundError, importlib.metadata.PackageNotFoundError) as exc:
+        raise AssetError(f"未安装 {DISTRIBUTION}（地图所需的 Leaflet）：请运行 pip install -r requirements.txt") from exc
 
 
-def _verify(tarball: Path, package: Package) -> None:
-    algorithm, _, expected = package.integrity.partition("-")
-    digest = base64.b64encode(hashlib.new(algorithm, tarball.read_bytes()).digest()).decode()
-    if digest != expected:
-        raise AssetFetchError(f"{package.name}@{package.version}: 完整性校验失败（{algorithm} 不符），已放弃")
+_verified: dict[str, Path] = {}
 
 
-def _safe_members(tar: tarfile.TarFile, package: Package) -> list[tarfile.TarInfo]:
-    wanted = []
-    for member in tar.getmembers():
-        rel = member.name.removeprefix("package/")
-        if not (member.isfile() or member.isdir()) or ".." in Path(rel).parts:
-            continue
-        if any(rel == keep or rel.startswith(keep + "/") for keep in package.keep):
-            member.name = rel
-            wanted.append(member)
-    return wanted
+def _verified_wheel_file(name: str) -> Path:
+    if name not in _verified:
+        path = _wheel_file(name)
+        if path is None or not path.is_file():
+            raise AssetError(f"{DISTRIBUTION} 缺少 {name}：请运行 pip install -r requirements.txt")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != LEAFLET_FILES[name]:
+            raise AssetError(f"{DISTRIBUTION} 的 {name} 与锁定的 Leaflet {LEAFLET_VERSION} 不符（sha256），已拒绝使用")
+        _verified[name] = path
+    return _verified[name]
 
 
-def fetch_package(package: Package, dest: Path = VENDOR) -> Path:
-    """``npm pack`` one pinned package, check its integrity, unpack the kept files."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise AssetFetchError("未找到 npm：请先安装 Node.js（Debian: apt-get install -y npm）")
-    with tempfile.TemporaryDirectory() as tmp:
-        spec = f"{package.name}@{package.version}"
-        result = subprocess.run([npm, "pack", spec, "--silent"], cwd=tmp, capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise AssetFetchError(f"npm pack {spec} 失败：{result.stderr.strip()[-400:]}")
-        tarball = Path(tmp) / result.stdout.strip().splitlines()[-1]
-        _verify(tarball, package)
-        target = dest / package.name
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        with tarfile.open(tarball) as tar:
-            tar.extractall(target, members=_safe_members(tar, package), filter="data")
-    return target
+def source(rel: str) -> Path:
+    """The verified file behind ``rel`` (a path under ``static/``): Leaflet's from the wheel, ours from ``static/``."""
+    if rel.startswith(VENDOR + "/"):
+        return _verified_wheel_file(rel.removeprefix(VENDOR + "/"))
+    path = STATIC / rel
+    if not path.is_file():
+        raise AssetError(f"缺少地图脚本 static/{rel}")
+    return path
 
 
-def fetch_all(dest: Path = VENDOR) -> list[Path]:
-    """Fetch every pinned package; the maps switch to the local copies automatically."""
-    return [fetch_package(package, dest) for package in PACKAGES.values()]
+def _write_if_changed(target: Path, data: bytes) -> bool:
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target and renamed: a browser (or a second session) never sees half a file.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise AssetError(f"无法写入地图文件 {target}：{exc.strerror or exc}") from exc
+    return True
 
 
-def missing_local() -> list[str]:
-    """Assets without a local copy (the maps then load them from the CDN)."""
-    return [a.name for a in ASSETS.values() if not a.local_path.exists()]
+def serve(static: Path = STATIC) -> list[Path]:
+    """Verify Leaflet's files and copy the missing or different ones into ``static/vendor/leaflet/``.
+
+    Returns the files written (none when everything was already in place).
+    """
+    return [
+        static / VENDOR / name
+        for name in LEAFLET_FILES
+        if _write_if_changed(static / VENDOR / name, _verified_wheel_file(name).read_bytes())
+    ]
+
+
+_served = False
+
+
+def serve_once() -> None:
+    """:func:`serve`, once per process (``app.py`` runs on every rerun)."""
+    global _served
+    if not _served:
+        serve()
+        _served = True

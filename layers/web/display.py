@@ -23,9 +23,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from layers.web.basemaps import GCJ02_DATUM
-from layers.io.catalog import LayerSpec
 from layers.crs import geometries_wgs84_to_gcj02
+from layers.io.catalog import LayerSpec
+from layers.web.basemaps import GCJ02_DATUM
 
 PRECISION_DEG = 1e-5
 METRES_PER_DEGREE = 111_320.0

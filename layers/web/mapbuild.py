@@ -25,14 +25,13 @@ from typing import Any, Iterable
 import folium
 import geopandas as gpd
 from branca.element import Element, MacroElement
-from folium import plugins
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
-from layers.paths import STATIC
+from layers.io.catalog import Catalog, LayerSpec
 from layers.web import assets
 from layers.web.basemaps import WGS84_DATUM, Basemap, get_basemap
-from layers.io.catalog import Catalog, LayerSpec
 from layers.web.display import DisplayLayer, SerialisedCollection, prepare
 from layers.web.escape import html_text, js_literal
 from layers.web.style import legend_html
@@ -42,27 +41,28 @@ CITY_ZOOM = 8.5  # with half-step zoom the whole city fills a ~620 px map
 
 
 
-# The maps' own browser code and styles, served from static/zzp/ and loaded like Leaflet.
-OWN_STATIC = STATIC / "zzp"
-OWN_STATIC_URL = "/app/static/zzp"
-OWN_JS, OWN_CSS = "map.js", "map.css"
-
-
-def own_url(name: str) -> str:
-    """Where the browser finds one of the maps' own files (``static/zzp/NAME``)."""
-    return f"{OWN_STATIC_URL}/{name}"
-
-
 class PlanMap(folium.Map):
-    """A folium map that loads Leaflet and the maps' own script and styles only (see module docstring)."""
+    """A folium map that loads Leaflet and the maps' own script and styles only (see module docstring), from the app's own static files.
+
+    ``base_path`` is ``server.baseUrlPath`` as a prefix (``""`` or ``"/zzp"``): the
+    browser loads Leaflet from ``<base>/app/static/``.
+    """
+
+    def __init__(self, *args: Any, base_path: str = "", **kwargs: Any):
+        self.base_path = base_path
+        super().__init__(*args, **kwargs)
 
     @property
     def default_js(self) -> list[tuple[str, str]]:
-        return [("leaflet", assets.url("leaflet.js")), ("zzp_map", own_url(OWN_JS))]
+        return [(name, assets.url(rel, self.base_path)) for name, rel in assets.MAP_SCRIPTS]
 
     @property
     def default_css(self) -> list[tuple[str, str]]:
-        return [("leaflet_css", assets.url("leaflet.css")), ("zzp_map_css", own_url(OWN_CSS))]
+        return [(name, assets.url(rel, self.base_path)) for name, rel in assets.MAP_STYLES]
+
+
+# Leaflet 1.9's default prefix adds a flag icon to every map; ours names the library only.
+ATTRIBUTION_PREFIX = '<a href="https://leafletjs.com" title="Leaflet：开源交互地图库">Leaflet</a>'
 
 
 def _dumps(obj: Any, **kwargs: Any) -> str:
@@ -171,16 +171,27 @@ class _ViewSync(_RawMacroRender):
         self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.id)}]" for spec, group in drawn)
 
 
-class Fullscreen(plugins.Fullscreen):
-    """leaflet.fullscreen, served locally when ``python -m layers assets`` has run."""
+class Fullscreen(JSCSSMixin, _RawMacroRender):
+    """The 全屏 button: a few lines on the browser's Fullscreen API (``static/zzp/fullscreen.js``)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.zzpFullscreen().addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, base_path: str = ""):
+        super().__init__()
+        self._name = "ZzpFullscreen"
+        self.base_path = base_path
 
     @property
     def default_js(self) -> list[tuple[str, str]]:
-        return [("Control.Fullscreen.js", assets.url("fullscreen.js"))]
+        return [("zzp_fullscreen", assets.url(assets.FULLSCREEN_JS, self.base_path))]
 
     @property
     def default_css(self) -> list[tuple[str, str]]:
-        return [("Control.FullScreen.css", assets.url("fullscreen.css"))]
+        return [("zzp_fullscreen_css", assets.url(assets.FULLSCREEN_CSS, self.base_path))]
 
 
 @dataclass(frozen=True)
@@ -200,15 +211,18 @@ def new_map(
     tianditu_key: str | None = None,
     height: str | int = "100%",
     clean: bool = False,
+    base_path: str = "",
 ) -> folium.Map:
     """An empty map with the chosen basemap, a metric scale bar, fullscreen and the shared script.
 
     ``clean`` hides the zoom, layer and tool controls (for screenshots); the
-    legend, scale bar and attribution stay.
+    legend, scale bar and attribution stay.  ``base_path`` (``server.baseUrlPath``
+    as a prefix) is where the browser finds the app's static files.
     """
     if isinstance(basemap, str):
         basemap = get_basemap(basemap)
     m = PlanMap(
+        base_path=base_path,
         location=list(center),
         zoom_start=zoom,
         tiles=None,
@@ -231,7 +245,8 @@ def new_map(
             control=False,
         ).add_to(m)
     _Script(f"zzp.scale({m.get_name()});").add_to(m)
-    Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏", force_separate_button=True).add_to(m)
+    _Script(f"{m.get_name()}.attributionControl.setPrefix({js_literal(ATTRIBUTION_PREFIX)});").add_to(m)
+    Fullscreen(base_path).add_to(m)
     if clean:
         _Script(f"{m.get_name()}.getContainer().classList.add('zzp-clean');").add_to(m)
     return m

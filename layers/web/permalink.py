@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from layers.region import in_view_limits
 from layers.web.basemaps import BASEMAPS
+from layers.web.urls import app_url
 
 MIN_ZOOM, MAX_ZOOM = 6, 19
 # Longest value accepted per parameter: a real view never needs more, and a longer one is
@@ -51,7 +52,7 @@ class MapState:
     def url(self, base: str, page: str) -> str:
         """``page`` is the page's URL path, or ``""`` for the default page (served at ``/``)."""
         query = urlencode(self.query(), safe=",")
-        return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
+        return app_url(base, page) + (f"?{query}" if query else "")
 
 
 def parse(params: Mapping[str, str | list[str]], known_layers: Iterable[str]) -> MapState:
