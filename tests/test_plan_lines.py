@@ -11,16 +11,16 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from layers.build.common import Gazetteer, read_table, split_list
+from layers.build.common import Counties, Gazetteer, read_table, split_list
 from layers.catalog import load_catalog
-from layers.crs import gcj02_to_wgs84, distance_m
+from layers.crs import distance_m, gcj02_to_wgs84
 from layers.reader import load_layer
 
 CATALOG = load_catalog()
-LINE_TABLES = {"rail_lines": "rail_network", "expressways": "expressway_network"}
+LINE_TABLES = {"rail_lines": "rail_network", "expressways": "expressway_network", "trunk_roads": "trunk_roads"}
 MAX_KM = 2.5
 EXISTING = ("已建", "在建")
-CITED = re.compile(r"维基百科|Vonng/adcode|https?://|门户网站")
+CITED = re.compile(r"维基百科|Vonng/adcode|GeoNames|https?://|门户网站")
 
 # GCJ-02 seats from data/adcode/430281.csv (醴陵市) and 430223.csv (攸县).
 SEATS_GCJ = {
@@ -74,7 +74,7 @@ def test_fixed_lines_pass_the_towns_they_really_pass(layer_id, line_id, seats):
         assert offset_m(line, *seat(name)) <= MAX_KM * 1000, f"{line_id} misses {name}"
 
 
-def test_wushen_runs_west_of_liling_city_and_the_cizheng_interchange_lies_east():
+def test_wushen_runs_west_of_liling_city_and_the_cicheng_interchange_lies_east():
     city = GAZETTEER.get("醴陵市城区")
     wushen = load_layer(CATALOG.get("expressway_network")).set_index("id").geometry["expy-wushen"]
     crossing = wushen.intersection(shapely.box(113.0, city.lat - 0.001, 114.5, city.lat + 0.001))
@@ -116,6 +116,12 @@ def test_no_anchor_position_comes_from_memory():
             assert CITED.search(row["source"] + row["note"]), f"{row['name']}: a stated accuracy needs a source a reviewer can open"
         else:
             assert row["accuracy"].startswith("示意"), row["name"]
+
+
+def test_every_anchor_lies_in_the_county_its_row_names():
+    counties = Counties()
+    for row in read_table("places_transport"):
+        assert counties.county_of(float(row["lon"]), float(row["lat"])) == row["county"], row["name"]
 
 
 def test_hubs_claim_no_better_accuracy_than_their_place():
