@@ -82,6 +82,13 @@ def test_wushen_runs_west_of_liling_city_and_the_cicheng_interchange_lies_east()
     assert GAZETTEER.get("瓷城互通").lon > city.lon
 
 
+def test_an_interchange_located_only_to_its_street_still_lies_within_its_accuracy_of_the_line():
+    """醴陵南互通 is not a waypoint of 醴娄高速 (its street seat is too coarse to bend the line through)."""
+    place = GAZETTEER.get("醴陵南互通")
+    line = load_layer(CATALOG.get("expressway_network")).set_index("id").geometry["expy-lilou"]
+    assert offset_m(line, place.lon, place.lat) <= km(place.accuracy) * 1000
+
+
 def test_every_existing_line_passes_each_anchor_it_names_within_its_accuracy():
     checked = 0
     for row, feature in line_features():
