@@ -60,8 +60,9 @@ def broken_copy(tmp_path: Path) -> Path:
     data = tmp_path / "geodata"
     shutil.copytree(ROOT / "geodata", data)
     corrupt = data / CORRUPT.file
-    raw = corrupt.read_bytes()
-    corrupt.write_bytes(raw[: len(raw) // 2])  # a cut-off download
+    text = corrupt.read_text(encoding="utf-8")
+    # A cut-off download, cut between characters so the layer fails as JSON, not as an encoding.
+    corrupt.write_text(text[: len(text) // 2], encoding="utf-8")
     (data / MISSING.file).unlink()
     return data
 

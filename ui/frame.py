@@ -183,6 +183,9 @@ ATTRIBUTION_MD = """
   原为 GCJ-02 坐标，已逐点转换为 WGS-84。由 `python -m layers build boundaries` 重新生成。
 - **规划内容图层**：依据《株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》文字绘制的示意图层，
   每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
+- **车站、互通与线路途经点**：有坐标的车站取维基百科车站条目坐标（CC BY-SA）；其余按公开报道所载的所在乡镇或村，
+  取 [Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的坐标并由 GCJ-02 转换为 WGS-84，
+  精度按所在乡镇范围注明；线路逐条列出途经锚点及其精度，锚点之间只示意走向。
 - **河道**：湘江部分顶点取自 GSHHG/WDB II 河流线（LGPL），其余河段依途经地点勾绘（示意）。
 - **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
 - **地图库**：Leaflet 1.9.4（BSD-2）、folium（MIT）、streamlit-folium（MIT）。

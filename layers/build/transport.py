@@ -7,7 +7,9 @@ class, role, from_place, to_place).  A plan line with a branch or a planned
 extension is several rows sharing ``name`` and ``record_id`` with different
 ``segment``s, so status can differ along it.  Lines are drawn through the
 gazetteer's stations and interchanges; the counties a line serves are computed
-from its geometry.
+from its geometry.  ``via_anchors`` lists every named anchor a line passes with
+the accuracy of its position, so a reader sees which points are cited and which
+only 示意 (the literal ``lon lat`` points between anchors are never listed).
 
 ``hubs.csv``: id, name, kind, status, county, place, plan_ref, quote, accuracy, note.
 """
@@ -50,9 +52,10 @@ def _line_features(table: str, gazetteer: Gazetteer, counties: Counties, extra: 
                 "status_source": row.get("status_source", ""),
                 "counties": "、".join(counties.crossed_by(geometry)),
                 "via": "、".join(p.name for p in anchors),
+                "via_anchors": "、".join(f"{p.name}（{p.accuracy}）" for p in anchors),
                 "plan_ref": row["plan_ref"],
                 "quote": row["quote"],
-                "source": f"{PLAN}{row['plan_ref']}；走向依途经站点/互通（见 via）",
+                "source": f"{PLAN}{row['plan_ref']}；走向依途经站点/互通（见途经锚点）",
                 "method": method,
                 "accuracy": row["accuracy"],
                 "note": row.get("note", ""),
