@@ -54,6 +54,7 @@ class Place:
     source: str
     accuracy: str
     note: str
+    position: str = "cited"
 
     @property
     def point(self) -> Point:
@@ -61,24 +62,40 @@ class Place:
 
 
 class Gazetteer:
-    """Every ``places_*.csv`` row, by unique name."""
+    """Every located ``gazetteer.csv`` row and every ``places_*.csv`` row, by unique name.
 
-    def __init__(self, sources: Path = SOURCES):
+    ``gazetteer.csv`` (built by ``layers.build.gazetteer`` from cited datasets) holds
+    the seats, county seats and villages; ``places_*.csv`` the other anchors.  A
+    ``places_*.csv`` row named like a ``gazetteer.csv`` row is ignored: the cited
+    coordinate wins over a hand-kept one.
+    """
+
+    def __init__(self, sources: Path = SOURCES, cited_rows: list[dict[str, str]] | None = None):
+        """``cited_rows``: freshly built ``gazetteer.csv`` rows (default: the file's)."""
         self.places: dict[str, Place] = {}
-        for path in sorted(sources.glob("places_*.csv")):
-            for row in read_table(path.stem, sources):
+        if cited_rows is None:
+            cited_rows = read_table("gazetteer", sources) if (sources / "gazetteer.csv").exists() else []
+        cited = {row["name"] for row in cited_rows}
+        tables = [("gazetteer.csv", cited_rows)] + [
+            (path.name, read_table(path.stem, sources)) for path in sorted(sources.glob("places_*.csv"))
+        ]
+        for filename, rows in tables:
+            for row in rows:
                 name = row["name"]
+                if row.get("position") == "unlocated" or (filename != "gazetteer.csv" and name in cited):
+                    continue
                 if name in self.places:
-                    raise SourceError(f"{path.name}: 地名 {name!r} 与其他地名表重复")
+                    raise SourceError(f"{filename}: 地名 {name!r} 与其他地名表重复")
                 try:
                     lon, lat = float(row["lon"]), float(row["lat"])
                 except ValueError:
-                    raise SourceError(f"{path.name}: {name!r} 的坐标不是数字") from None
+                    raise SourceError(f"{filename}: {name!r} 的坐标不是数字") from None
                 if not (112.0 < lon < 115.5 and 25.0 < lat < 29.0):
-                    raise SourceError(f"{path.name}: {name!r} 的坐标 {lon},{lat} 不在株洲附近（经纬度是否颠倒？）")
+                    raise SourceError(f"{filename}: {name!r} 的坐标 {lon},{lat} 不在株洲附近（经纬度是否颠倒？）")
                 self.places[name] = Place(
                     name, row.get("kind", ""), row.get("county", ""), lon, lat,
                     row.get("source", ""), row.get("accuracy", ""), row.get("note", ""),
+                    row.get("position") or "cited",
                 )
 
     def __contains__(self, name: str) -> bool:
