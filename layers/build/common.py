@@ -9,6 +9,8 @@ outlines so a wrong coordinate cannot hide behind a typed county name.
 from __future__ import annotations
 
 import csv
+import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -61,6 +63,17 @@ class Place:
         return Point(self.lon, self.lat)
 
 
+def accuracy_km(text: str) -> float:
+    """The radius of an accuracy string (``±500 m``, ``±1.5 km``, ``示意（±5 km）``) in km; ``inf`` for a bare ``示意``."""
+    match = re.search(r"±\s*([\d.]+)\s*(k?m)", text)
+    if not match:
+        if text.startswith("示意"):
+            return math.inf
+        raise SourceError(f"精度 {text!r} 没有给出半径（如 ±1 km）")
+    value = float(match.group(1))
+    return value if match.group(2) == "km" else value / 1000
+
+
 class Gazetteer:
     """Every located ``gazetteer.csv`` row and every ``places_*.csv`` row, by unique name.
 
@@ -79,6 +92,7 @@ class Gazetteer:
         tables = [("gazetteer.csv", cited_rows)] + [
             (path.name, read_table(path.stem, sources)) for path in sorted(sources.glob("places_*.csv"))
         ]
+        anchored: list[tuple[str, dict[str, str]]] = []
         for filename, rows in tables:
             for row in rows:
                 name = row["name"]
@@ -86,6 +100,9 @@ class Gazetteer:
                     continue
                 if name in self.places:
                     raise SourceError(f"{filename}: 地名 {name!r} 与其他地名表重复")
+                if row.get("anchor"):
+                    anchored.append((filename, row))
+                    continue
                 try:
                     lon, lat = float(row["lon"]), float(row["lat"])
                 except ValueError:
@@ -97,6 +114,20 @@ class Gazetteer:
                     row.get("source", ""), row.get("accuracy", ""), row.get("note", ""),
                     row.get("position") or "cited",
                 )
+        for filename, row in anchored:
+            self.places[row["name"]] = self._schematic(filename, row)
+
+    def _schematic(self, filename: str, row: dict[str, str]) -> Place:
+        """A place known only to lie near a cited anchor: drawn at the anchor, 示意.
+
+        Its ``accuracy`` (the table's) must be at least the anchor's own.
+        """
+        anchor = self.get(row["anchor"], f"{filename} {row['name']}")
+        if accuracy_km(row["accuracy"]) < accuracy_km(anchor.accuracy):
+            raise SourceError(f"{filename} {row['name']}: 精度 {row['accuracy']} 小于锚点 {anchor.name} 的 {anchor.accuracy}")
+        source = f"示意：取{anchor.name}（{anchor.source}）"
+        return Place(row["name"], row.get("kind", ""), row.get("county", ""), anchor.lon, anchor.lat,
+                     source, row["accuracy"], row.get("note", ""), "schematic")
 
     def __contains__(self, name: str) -> bool:
         return name in self.places
@@ -178,6 +209,11 @@ def plan_point(
     """
     where = f"{table}.csv {row.get('id') or row['name']}"
     place = gazetteer.get(row["place"], where)
+    accuracy = row.get("accuracy") or place.accuracy
+    if accuracy_km(accuracy) < accuracy_km(place.accuracy):
+        raise SourceError(f"{where}: 精度 {accuracy} 小于所用地名 {place.name} 的 {place.accuracy}")
+    # Cited only when drawn at a cited place with that place's own accuracy.
+    position = "cited" if place.position == "cited" and accuracy == place.accuracy else "schematic"
     feature = {
         **({"id": row["id"], "record_id": row["id"]} if linked else {}),
         "name": row["name"],
@@ -186,7 +222,8 @@ def plan_point(
         "quote": row["quote"],
         "source": f"{PLAN}{row['plan_ref']}；位置：{place.source}",
         "method": method(place) if callable(method) else method,
-        "accuracy": row.get("accuracy") or place.accuracy,
+        "accuracy": accuracy,
+        "position": position,
         "note": row.get("note", ""),
         "county": counties.county_of(place.lon, place.lat),
         "geometry": place.point,
