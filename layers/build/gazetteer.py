@@ -157,27 +157,29 @@ def build_gazetteer(sources: Path = SOURCES, counties: Counties | None = None) -
     counties = counties or Counties()
     adcode = adcode_rows(sources)
     picks = {row["name"]: row for row in read_table("gazetteer_picks", sources)}
-    rows: list[dict[str, str]] = []
+    units = [u for u in read_table("official_townships_2023", sources) if int(u["code"][6:]) < FIRST_SPECIAL_UNIT]
     seats: dict[str, dict[str, str]] = {}
-    for unit in read_table("official_townships_2023", sources):
-        if int(unit["code"][6:]) >= FIRST_SPECIAL_UNIT:
-            continue
-        name, county = unit["name"], unit["county"]
-        kind = "street" if name.endswith("街道") else "town"
-        pick = picks.pop(name, None)
-        if pick:
-            fix, accuracy, position = _pick_fix(pick, adcode, seats, sources, counties)
-            note = pick["note"]
-        else:
-            high = adcode.get(town_code(unit["code"]))
-            fix = adcode_fix(high) if high else None
-            accuracy, position = TOWN_ACCURACY, "cited"
-            note = "高德乡镇中心点（乡镇人民政府/街道办事处驻地）" if fix else (
-                "未定位：高德数据无此单位或无坐标，其他可引用来源未查得")
-        row = row_for(name, kind, county, unit["code"], fix, accuracy, position, note)
-        rows.append(row)
-        if fix:
-            seats[name] = row
+    # Townships placed at another township's seat (``town:``) come after the seats they use.
+    for deferred in (False, True):
+        for unit in units:
+            name, county = unit["name"], unit["county"]
+            pick = picks.get(name)
+            if (pick is not None and pick["ref"].startswith("town:")) != deferred:
+                continue
+            kind = "street" if name.endswith("街道") else "town"
+            if pick:
+                fix, accuracy, position = _pick_fix(pick, adcode, seats, sources, counties)
+                note = pick["note"]
+            else:
+                high = adcode.get(town_code(unit["code"]))
+                fix = adcode_fix(high) if high else None
+                accuracy, position = TOWN_ACCURACY, "cited"
+                note = "高德乡镇中心点（乡镇人民政府/街道办事处驻地）" if fix else (
+                    "未定位：高德数据无此单位或无坐标，其他可引用来源未查得")
+            seats[name] = row_for(name, kind, county, unit["code"], fix, accuracy, position, note)
+    rows = [seats[unit["name"]] for unit in units]
+    for unit in units:
+        picks.pop(unit["name"], None)
     for pick in picks.values():
         fix, accuracy, position = _pick_fix(pick, adcode, seats, sources, counties)
         code = fix.ref.split(":")[1].split(";")[0] if fix.ref.startswith("adcode:") else ""
