@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import geopandas as gpd
 import shapely

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from layers.build.common import SOURCES, Counties, SourceError, read_table
+from layers.build.common import SOURCES, Counties, SourceError, accuracy_km, read_table
 from layers.crs import distance_m, gcj02_to_wgs84
 
 ADCODE_REPO = "Vonng/adcode"
@@ -136,7 +136,11 @@ def _pick_fix(pick: dict[str, str], adcode: dict[str, dict[str, str]], seats: di
     if method == "geonames":
         return geonames_fix(ref, sources), pick["accuracy"], "cited"
     if method == "town":
-        seat = seats[ref]
+        seat = seats.get(ref)
+        if not seat or not seat["lon"]:
+            raise SourceError(f"{where}: {ref} 尚未定位，不能作锚点")
+        if accuracy_km(pick["accuracy"]) < accuracy_km(seat["accuracy"]):
+            raise SourceError(f"{where}: 精度 {pick['accuracy']} 小于锚点 {ref} 的 {seat['accuracy']}")
         fix = Fix(float(seat["lon"]), float(seat["lat"]), f"{seat['name']}驻地：{seat['source']}",
                   seat["datum_conversion"], f"town:{ref}")
         return fix, pick["accuracy"], "schematic"

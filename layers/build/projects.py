@@ -22,10 +22,10 @@ from shapely.geometry import Point
 from layers.build.areas import Metric
 from layers.build.common import (
     PLAN,
-    accuracy_km,
     Counties,
     Gazetteer,
     SourceError,
+    accuracy_km,
     read_table,
     split_list,
 )
