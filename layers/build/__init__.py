@@ -11,6 +11,7 @@ from pathlib import Path
 
 from layers.build.areas import build_protection, build_structure, build_zones
 from layers.build.common import SOURCES, Counties, Gazetteer, read_table, write_layer
+from layers.build.gazetteer import build_gazetteer, write_gazetteer
 from layers.build.parks import build_parks
 from layers.build.projects import build_projects
 from layers.build.towns import build_featured_towns, build_town_hierarchy
@@ -42,8 +43,12 @@ def merge_ocr_corrections(out_dir: Path = GEODATA) -> Path:
 
 
 def build_plan(out_dir: Path = GEODATA) -> dict[str, Path]:
-    gazetteer = Gazetteer()
+    """Rebuild ``sources/gazetteer.csv`` (under ``out_dir``) and every plan layer from the tables."""
     counties = Counties()
+    cited_rows = build_gazetteer(counties=counties)
+    (out_dir / "sources").mkdir(exist_ok=True)
+    gazetteer_path = write_gazetteer(cited_rows, out_dir / "sources")
+    gazetteer = Gazetteer(cited_rows=cited_rows)
     builders = {
         "town_hierarchy": build_town_hierarchy,
         "featured_towns": build_featured_towns,
@@ -60,4 +65,5 @@ def build_plan(out_dir: Path = GEODATA) -> dict[str, Path]:
     built["projects"] = build_projects(gazetteer, counties, built)
     written = {layer_id: write_layer(layer_id, features, out_dir) for layer_id, features in built.items()}
     written["ocr_corrections"] = merge_ocr_corrections(out_dir)
+    written["gazetteer"] = gazetteer_path
     return written

@@ -276,6 +276,11 @@ def _drop_slivers(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all([p for p in parts if p.area >= SLIVER_KM2 * 1e6]) if parts else geom
 
 
+def _polygons(geom: BaseGeometry) -> BaseGeometry:
+    """Only the areal parts: overlays can leave stray lines or points where outlines touch."""
+    return shapely.union_all([p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")])
+
+
 def build_zones(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
     """Four zones that tile the city: urban first, then ecological, farmland, the rest rural."""
     metric = Metric(counties)
@@ -328,7 +333,8 @@ def build_zones(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
     farm = _drop_slivers(smooth(plains.intersection(farm_region)).difference(urban).difference(eco))
 
     rural = city.difference(urban).difference(eco).difference(farm)
-    zones = {"城镇发展区": urban, "生态保护区": eco, "耕地保护区": farm, "乡村发展区": rural}
+    zones = {name: _polygons(geom) for name, geom in
+             {"城镇发展区": urban, "生态保护区": eco, "耕地保护区": farm, "乡村发展区": rural}.items()}
     return [
         _area_feature(
             zones[zone],

@@ -9,10 +9,13 @@ outlines so a wrong coordinate cannot hide behind a typed county name.
 from __future__ import annotations
 
 import csv
+import math
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import geopandas as gpd
 import shapely
@@ -54,32 +57,80 @@ class Place:
     source: str
     accuracy: str
     note: str
+    position: str = "cited"
 
     @property
     def point(self) -> Point:
         return Point(self.lon, self.lat)
 
 
-class Gazetteer:
-    """Every ``places_*.csv`` row, by unique name."""
+def accuracy_km(text: str) -> float:
+    """The radius of an accuracy string (``±500 m``, ``±1.5 km``, ``示意（±5 km）``) in km; ``inf`` for a bare ``示意``."""
+    match = re.search(r"±\s*([\d.]+)\s*(k?m)", text)
+    if not match:
+        if text.startswith("示意"):
+            return math.inf
+        raise SourceError(f"精度 {text!r} 没有给出半径（如 ±1 km）")
+    value = float(match.group(1))
+    return value if match.group(2) == "km" else value / 1000
 
-    def __init__(self, sources: Path = SOURCES):
+
+class Gazetteer:
+    """Every located ``gazetteer.csv`` row and every ``places_*.csv`` row, by unique name.
+
+    ``gazetteer.csv`` (built by ``layers.build.gazetteer`` from cited datasets) holds
+    the seats, county seats and villages; ``places_*.csv`` the other anchors.  A
+    ``places_*.csv`` row named like a ``gazetteer.csv`` row is ignored: the cited
+    coordinate wins over a hand-kept one.  Hand-kept rows count as 示意
+    (``position`` = ``schematic``) unless their table says ``cited``; a row with an
+    ``anchor`` and no coordinates is drawn at that anchor (see ``_schematic``).
+    """
+
+    def __init__(self, sources: Path = SOURCES, cited_rows: list[dict[str, str]] | None = None):
+        """``cited_rows``: freshly built ``gazetteer.csv`` rows (default: the file's)."""
         self.places: dict[str, Place] = {}
-        for path in sorted(sources.glob("places_*.csv")):
-            for row in read_table(path.stem, sources):
+        if cited_rows is None:
+            cited_rows = read_table("gazetteer", sources) if (sources / "gazetteer.csv").exists() else []
+        cited = {row["name"] for row in cited_rows}
+        tables = [("gazetteer.csv", cited_rows)] + [
+            (path.name, read_table(path.stem, sources)) for path in sorted(sources.glob("places_*.csv"))
+        ]
+        anchored: list[tuple[str, dict[str, str]]] = []
+        for filename, rows in tables:
+            for row in rows:
                 name = row["name"]
+                if row.get("position") == "unlocated" or (filename != "gazetteer.csv" and name in cited):
+                    continue
                 if name in self.places:
-                    raise SourceError(f"{path.name}: 地名 {name!r} 与其他地名表重复")
+                    raise SourceError(f"{filename}: 地名 {name!r} 与其他地名表重复")
+                if row.get("anchor"):
+                    anchored.append((filename, row))
+                    continue
                 try:
                     lon, lat = float(row["lon"]), float(row["lat"])
                 except ValueError:
-                    raise SourceError(f"{path.name}: {name!r} 的坐标不是数字") from None
+                    raise SourceError(f"{filename}: {name!r} 的坐标不是数字") from None
                 if not (112.0 < lon < 115.5 and 25.0 < lat < 29.0):
-                    raise SourceError(f"{path.name}: {name!r} 的坐标 {lon},{lat} 不在株洲附近（经纬度是否颠倒？）")
+                    raise SourceError(f"{filename}: {name!r} 的坐标 {lon},{lat} 不在株洲附近（经纬度是否颠倒？）")
                 self.places[name] = Place(
                     name, row.get("kind", ""), row.get("county", ""), lon, lat,
                     row.get("source", ""), row.get("accuracy", ""), row.get("note", ""),
+                    row.get("position") or ("cited" if filename == "gazetteer.csv" else "schematic"),
                 )
+        for filename, row in anchored:
+            self.places[row["name"]] = self._schematic(filename, row)
+
+    def _schematic(self, filename: str, row: dict[str, str]) -> Place:
+        """A place known only to lie near a cited anchor: drawn at the anchor, 示意.
+
+        Its ``accuracy`` (the table's) must be at least the anchor's own.
+        """
+        anchor = self.get(row["anchor"], f"{filename} {row['name']}")
+        if accuracy_km(row["accuracy"]) < accuracy_km(anchor.accuracy):
+            raise SourceError(f"{filename} {row['name']}: 精度 {row['accuracy']} 小于锚点 {anchor.name} 的 {anchor.accuracy}")
+        source = f"示意：取{anchor.name}（{anchor.source}）"
+        return Place(row["name"], row.get("kind", ""), row.get("county", ""), anchor.lon, anchor.lat,
+                     source, row["accuracy"], row.get("note", ""), "schematic")
 
     def __contains__(self, name: str) -> bool:
         return name in self.places
@@ -161,6 +212,11 @@ def plan_point(
     """
     where = f"{table}.csv {row.get('id') or row['name']}"
     place = gazetteer.get(row["place"], where)
+    accuracy = row.get("accuracy") or place.accuracy
+    if accuracy_km(accuracy) < accuracy_km(place.accuracy):
+        raise SourceError(f"{where}: 精度 {accuracy} 小于所用地名 {place.name} 的 {place.accuracy}")
+    # Cited only when drawn at a cited place with that place's own accuracy.
+    position = "cited" if place.position == "cited" and accuracy == place.accuracy else "schematic"
     feature = {
         **({"id": row["id"], "record_id": row["id"]} if linked else {}),
         "name": row["name"],
@@ -169,7 +225,8 @@ def plan_point(
         "quote": row["quote"],
         "source": f"{PLAN}{row['plan_ref']}；位置：{place.source}",
         "method": method(place) if callable(method) else method,
-        "accuracy": row.get("accuracy") or place.accuracy,
+        "accuracy": accuracy,
+        "position": position,
         "note": row.get("note", ""),
         "county": counties.county_of(place.lon, place.lat),
         "geometry": place.point,

@@ -25,6 +25,7 @@ from layers.build.common import (
     Counties,
     Gazetteer,
     SourceError,
+    accuracy_km,
     read_table,
     split_list,
 )
@@ -71,6 +72,14 @@ FEATURE_TABLES = {
 }
 
 
+def _radius(accuracy: str) -> float:
+    """A record's stated radius in km, 0 when the text gives none (so the anchor's own applies)."""
+    try:
+        return accuracy_km(accuracy)
+    except SourceError:
+        return 0.0
+
+
 def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metric, built: dict[str, list[dict]]):
     where = f"projects.csv {row['id']}"
     location = row["location"]
@@ -85,6 +94,9 @@ def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metri
         geoms = [f["geometry"] for f in parts]
         row["name"], row["alias"] = parts[0]["name"], row["name"]  # the map's (plan) spelling wins
         row["linked_layer"] = layer
+        # One accuracy and one position source per feature: the record shows the map feature's.
+        row["accuracy"], row["position"] = parts[0]["accuracy"], parts[0].get("position", "schematic")
+        row["where"] = parts[0]["source"].partition("；位置：")[2]
         return shapely.union_all(geoms) if len(geoms) > 1 else geoms[0], f"与图层 {layer} 中的要素同一几何"
     tokens = split_list(location, ";")
     points = [Point(gazetteer.resolve(t, where)) for t in tokens]
@@ -92,6 +104,13 @@ def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metri
     if kind == "Point":
         if len(points) != 1:
             raise SourceError(f"{where}: 点要素只能有一个位置")
+        if tokens[0] in gazetteer:
+            place = gazetteer.get(tokens[0])
+            row["where"], row["position"] = place.source, place.position
+            if not row["accuracy"] or _radius(row["accuracy"]) < accuracy_km(place.accuracy):
+                row["accuracy"] = place.accuracy
+            if row["accuracy"] != place.accuracy:
+                row["position"] = "schematic"
         return points[0], f"点位：{tokens[0]}"
     if kind == "LineString":
         return gazetteer.line(location, where), f"示意：依次连接 {'、'.join(tokens)}"
@@ -137,9 +156,10 @@ def build_projects(gazetteer: Gazetteer, counties: Counties, built: dict[str, li
                 "excerpt": row["excerpt"],
                 "related": row["related"],
                 "linked_layer": row.get("linked_layer", ""),
-                "source": f"{PLAN}{row['plan_ref']}",
+                "source": f"{PLAN}{row['plan_ref']}" + (f"；位置：{row['where']}" if row.get("where") else ""),
                 "method": method,
                 "accuracy": row["accuracy"] or "示意",
+                "position": row.get("position", "schematic"),
                 "note": row["note"],
                 "geometry": geometry,
             }

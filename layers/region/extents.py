@@ -33,8 +33,8 @@ FALLBACK_COUNTIES = {
     "zhuli": (*URBAN_DISTRICTS, "渌口区", "醴陵市"),
     "corridor": ("醴陵市", "攸县", "茶陵县", "炎陵县"),
 }
-# The 中心城区 includes 渌口's urban area: a box around 渌口镇 (places_towns.csv), ≈ ±5 km.
-LUKOU_TOWN = (113.13718, 27.70850)
+# The 中心城区 includes 渌口's urban area: a box around 渌口镇 (its seat in sources/gazetteer.csv), ≈ ±5 km.
+LUKOU_TOWN = (113.13723, 27.70851)
 LUKOU_HALF_SIZE = (0.05, 0.045)
 
 Bounds = tuple[float, float, float, float]
