@@ -6,20 +6,20 @@ Run with ``streamlit run app.py``.  Pages live in ``pages/`` and stay thin.
 import streamlit as st
 
 from layers.web import assets
-from ui import frame as ui
+from ui import frame, server, sidebar
 
-ui.forbid_framing()
-st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.ICON), layout="wide")
+server.forbid_framing()
+st.set_page_config(page_title=frame.APP_TITLE, page_icon=str(frame.ICON), layout="wide")
 try:  # Leaflet comes with pip (checked against its pinned sha256) and is served from static/vendor/
     assets.serve_once()
 except assets.AssetError as exc:
     st.error(str(exc))
     st.stop()
 navigation = st.navigation(
-    [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in ui.PAGES]
+    [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in frame.PAGES]
 )
-ui.apply_link_state()
+frame.apply_link_state()
 # The page runs before the sidebar is drawn: its map reaches the browser first, so the map
 # component starts loading while the sidebar's widgets are still being set up.
 navigation.run()
-ui.sidebar()
+sidebar.sidebar()

@@ -46,7 +46,7 @@ from layers.web.basemaps import get_basemap
 from layers.web.display import prepare
 from layers.web.permalink import MapState
 from layers.web.views import VIEWS
-from ui.mapview import compose_map
+from layers.web.compose import compose_map
 
 COMPONENT_FLOOR_APP = """
 import sys

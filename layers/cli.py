@@ -35,6 +35,7 @@ def _relative(path: Path) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """``list``: every catalog layer with its feature count (``损坏`` when it cannot be read)."""
     catalog = load_catalog()
     rows = []
     for spec in catalog:
@@ -70,6 +71,7 @@ def _report(problems: list[str]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``validate``: check files (any supported format) or every catalog layer; one line per problem."""
     if not args.all and not args.paths:
         print("validate: 需要文件路径，或使用 --all 检查全部目录图层", file=sys.stderr)
         return 2
@@ -93,6 +95,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """``build``: rebuild the boundary layers, the plan layers, or both, from their sources."""
     if args.target in ("boundaries", "all"):
         for layer_id, path in build_boundaries().items():
             print(f"写入 {layer_id}: {_relative(path)}")
@@ -103,6 +106,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_assets(args: argparse.Namespace) -> int:
+    """``assets``: check Leaflet's files from the installed wheel and place them under ``static/``."""
     written = serve()
     for target in written:
         print(f"已校验并写入: {_relative(target)}")
@@ -113,6 +117,7 @@ def cmd_assets(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     # Imported here: matplotlib and folium would slow every other command's start.
+    """``export``: a briefing map as PNG, PDF or HTML, optionally over a user's file."""
     from layers import export
     from layers.export.fonts import FontMissing
     from layers.region.extents import ExtentError
@@ -151,6 +156,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (help texts in Chinese, for data staff)."""
     parser = argparse.ArgumentParser(prog="python -m layers", description="株洲“十四五”规划空间布局查看器：图层数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
     p_list = sub.add_parser("list", help="列出目录中的全部图层")
@@ -182,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; problems end as one line on stderr and exit status 1, never a traceback."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from ui import frame as ui
+from ui import data_page, frame
 
-ui.require_frame()
+frame.require_frame()
 
 st.title("数据与来源")
 st.markdown(
     "所有图层以 GeoJSON（WGS-84，EPSG:4326）存放在 `geodata/` 中。"
     "规划原图为示意图：凡标注“示意”的图层依规划文字和真实锚点（站点、镇政府驻地、河流）绘制，不是测绘成果。"
 )
-ui.catalog_table()
+data_page.catalog_table()
 st.subheader("下载")
-ui.layer_downloads()
+data_page.layer_downloads()
 st.subheader("许可与致谢")
-st.markdown(ui.ATTRIBUTION_MD)
+st.markdown(data_page.ATTRIBUTION_MD)

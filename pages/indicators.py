@@ -1,40 +1,15 @@
 """指标: the plan's indicator tables as charts, every number citing its 专栏 row, and the 2025 population map."""
 
-from collections.abc import Callable
-
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from layers.plan import indicators
-from layers.web.escape import escape_markdown
-from ui import frame as ui
+from ui import frame
+from ui import indicators as ui_indicators
 
-ui.require_frame()
-
-
-@st.cache_data(show_spinner=False)
-def tables() -> indicators.Tables:
-    return indicators.load()
+frame.require_frame()
 
 
-def category_pills(table: pd.DataFrame, key: str) -> list[str]:
-    """Multi-select categories, all on by default; clearing them all shows everything again."""
-    options = indicators.categories(table)
-    return st.pills("类别", options, selection_mode="multi", default=options, key=key) or options
-
-
-def chart_and_table(rows: pd.DataFrame, chart: Callable[[pd.DataFrame], alt.TopLevelMixin],
-                    table: Callable[[pd.DataFrame], pd.DataFrame], empty: str) -> None:
-    """A chart with the table of its rows below it, or one line when the filter leaves nothing to draw."""
-    if rows.empty:
-        st.caption(empty)
-        return
-    st.altair_chart(chart(rows), width="stretch")
-    st.dataframe(table(rows), hide_index=True, width="stretch", height="content")
-
-
-data = tables()
+data = ui_indicators.tables()
 st.title("规划指标")
 st.caption(
     "专栏5“十四五”经济社会发展主要指标、专栏3“十三五”规划主要指标完成情况，以及 2025 年城区人口目标。"
@@ -45,7 +20,7 @@ plan_14, plan_13, population = st.tabs(["“十四五”目标（专栏5）", "�
 with plan_14:
     t14 = data.plan_14th
     every = indicators.categories(t14)
-    chosen = category_pills(t14, "categories_14th")
+    chosen = ui_indicators.category_pills(t14, "categories_14th")
     st.caption(indicators.LEVEL_NOTE + "。带 ≥、>、< 的目标画在该数值处，运算符照原文标在右侧。")
 
     st.subheader("2020年值与2025年目标")
@@ -54,14 +29,14 @@ with plan_14:
         "各指标单位不同，每行从 0 起按本行数值缩放，行与行之间不比长短。"
     )
     targets = indicators.by_category(indicators.targets_2025(t14), chosen)
-    chart_and_table(
+    ui_indicators.chart_and_table(
         targets, lambda rows: indicators.targets_chart(rows, every), indicators.plan_14th_table, "所选类别没有数值型的 2025 年目标。"
     )
 
     st.subheader("年均增速栏中的目标")
     st.caption("同一百分比坐标。灰条为 2020 年值（原表有值时），标记为年均增速栏的目标；城镇调查失业率“<5.5”按原表列在此栏。")
     growth = indicators.by_category(indicators.growth_2025(t14), chosen)
-    chart_and_table(
+    ui_indicators.chart_and_table(
         growth, lambda rows: indicators.growth_chart(rows, every), indicators.plan_14th_table, "所选类别没有年均增速目标。"
     )
 
@@ -75,30 +50,14 @@ with plan_14:
 
 with plan_13:
     t13 = data.plan_13th
-    chosen_13 = category_pills(t13, "categories_13th")
+    chosen_13 = ui_indicators.category_pills(t13, "categories_13th")
     st.subheader("2020年目标与完成情况")
     st.caption(
         "条为实际完成值，黑色竖线为目标；橙色为规划说明2列出的未达预期指标（“完成情况”依说明2，不按数值自行比较）。"
         "无 2020 年值可比时比较增速；[ ] 为五年累计数。每行从 0 起按本行数值缩放。"
     )
     outcomes = indicators.by_category(indicators.outcomes_2020(t13), chosen_13)
-    chart_and_table(outcomes, indicators.outcomes_chart, indicators.plan_13th_table, "所选类别没有可比较的指标。")
+    ui_indicators.chart_and_table(outcomes, indicators.outcomes_chart, indicators.plan_13th_table, "所选类别没有可比较的指标。")
 
 with population:
-    counties = ui.layer_load("admin_counties")
-    places = indicators.population_2025(data.population)
-    st.caption(
-        "圆面积与 2025 年城区常住人口目标成正比（醴陵城区为“超过35万人”，按 35 万绘制）。"
-        "点位为城区中心附近的示意位置，精度约 ±1 km。"
-    )
-    map_column, quote_column = st.columns([2, 3], gap="medium")
-    with map_column:
-        if counties.ok:
-            st.altair_chart(indicators.population_map(places, counties.gdf), width="stretch", height=620)
-        else:
-            ui.report_broken([counties])
-    with quote_column:
-        for _, place in places.iterrows():
-            st.markdown(f"**{place['place']}**　{place['shown']}　·　{place['plan_ref']}\n\n> {escape_markdown(place['quote'])}")
-    st.dataframe(indicators.population_table(places), hide_index=True, width="stretch", height="content")
-    st.page_link(ui.page_info("parks_towns").file, label="在地图中查看城镇等级体系 ›")
+    ui_indicators.population_tab(data)

@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from ui import frame as ui
-from ui import mapview
+from ui import frame, mapview, panel, summary
 
-ui.require_frame()
+frame.require_frame()
 
-st.title(ui.APP_TITLE)
+st.title(frame.APP_TITLE)
 st.caption("株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要 · 第五章 发展空间布局 · 示意")
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
     clicked = mapview.map_view("overview")
 with detail_column:
-    mapview.feature_details(clicked, hint="点击地图上的要素查看详情；右上角图层按钮可切换图层。")
-    ui.plan_summary()
+    panel.feature_details(clicked, hint="点击地图上的要素查看详情；右上角图层按钮可切换图层。")
+    summary.plan_summary()

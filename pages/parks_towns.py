@@ -2,20 +2,19 @@
 
 import streamlit as st
 
-from ui import frame as ui
-from ui import mapview
+from ui import frame, mapview, panel, parks_filters
 
-ui.require_frame()
+frame.require_frame()
 
 st.title("园区与小镇")
 st.caption("专栏12 园区主导产业 · 专栏25 城镇等级体系 · 专栏27 重点培育的特色小镇")
 filter_area = st.container()  # filled after the map: the map reaches the browser first
-choices = mapview.point_choices()
+choices = parks_filters.point_choices()
 map_column, table_column = st.columns([3, 2], gap="medium")
 with map_column:
     clicked = mapview.map_view("parks_towns", height=560, filters=choices.filters)
-    mapview.feature_details(clicked)
+    panel.feature_details(clicked)
 with filter_area:
-    mapview.point_filter_widgets()
+    parks_filters.point_filter_widgets()
 with table_column:
-    mapview.filtered_tables(choices)
+    parks_filters.filtered_tables(choices)

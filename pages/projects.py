@@ -3,19 +3,18 @@
 import streamlit as st
 
 from layers.plan import records
-from ui import frame as ui
-from ui import mapview
+from ui import frame, loaders, panel, record_page
 
-ui.require_frame()
+frame.require_frame()
 
-projects = ui.layer_load("projects")
+projects = loaders.layer_load("projects")
 record_id = st.query_params.get("id")
 
 if not projects.ok:
     st.title("项目库")
-    ui.report_broken([projects])
+    loaders.report_broken([projects])
 elif record_id:
-    ui.record_page(projects, record_id)
+    record_page.record_page(projects, record_id)
 else:
     st.title("项目库")
     st.caption("规划点名、具有空间位置的重点项目与地点。每条记录附规划原文摘录与出处，可在地图中定位。")
@@ -40,4 +39,4 @@ else:
     d1, d2, _ = st.columns([1, 1, 3])
     d1.download_button("下载 CSV", records.to_csv(chosen), file_name="zhuzhou_projects.csv", mime="text/csv")
     d2.download_button("下载 GeoJSON", records.to_geojson(chosen), file_name="zhuzhou_projects.geojson", mime="application/geo+json")
-    mapview.feature_details(None, hint="")
+    panel.feature_details(None, hint="")

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import frame as ui
-from ui import mapview
+from layers.io.catalog import load_catalog
+from layers.web import compose
+from ui import data_page, frame, mapview, panel
 
-ui.require_frame()
+frame.require_frame()
 
 NETWORKS = {"铁路": "rail_network", "高速公路": "expressway_network", "普通国省干线": "trunk_roads", "枢纽与港航": "transport_hubs"}
-STATUSES = ["已建", "在建", "规划", "未说明"]
+STATUSES = load_catalog().vocabulary("status", list(NETWORKS.values()))
 SHOWN = ["铁路", "高速公路", "枢纽与港航"]
 
 st.title("交通网络")
@@ -17,7 +18,7 @@ filter_area = st.container()  # filled after the map: the map reaches the browse
 networks = st.session_state.get("tr_networks", SHOWN)
 statuses = st.session_state.get("tr_statuses", STATUSES)
 shown = {NETWORKS[n] for n in networks}
-keep_status = mapview.field_filter("status", statuses)
+keep_status = compose.field_filter("status", statuses)
 filters = {layer: keep_status for layer in NETWORKS.values()}
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
@@ -26,5 +27,5 @@ with filter_area:
     st.pills("网络", list(NETWORKS), selection_mode="multi", default=SHOWN, key="tr_networks")
     st.pills("建设状态（规划表述）", STATUSES, selection_mode="multi", default=STATUSES, key="tr_statuses")
 with detail_column:
-    mapview.feature_details(clicked, hint="线型：实线已建、长虚线在建、短虚线规划、点线规划未说明；颜色区分纵线与横线。")
-    ui.layer_notes(["rail_network", "expressway_network", "trunk_roads"])
+    panel.feature_details(clicked, hint="线型：实线已建、长虚线在建、短虚线规划、点线规划未说明；颜色区分纵线与横线。")
+    data_page.layer_notes(["rail_network", "expressway_network", "trunk_roads"])

@@ -9,10 +9,8 @@ import sys
 
 import pytest
 
-from layers.web import urls
-
-from layers.web import assets, mapbuild
 from layers.paths import ROOT
+from layers.web import assets, mapbuild, urls
 
 
 def test_leaflet_comes_pinned_with_the_runtime_requirements():

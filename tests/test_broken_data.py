@@ -30,14 +30,14 @@ BROKEN_TITLES = {CORRUPT.title, MISSING.title}
 RUNNER = """
 import json, re, sys
 from streamlit.testing.v1 import AppTest
-from ui import frame as ui
+from ui import frame
 
 def overlays(script):
     block = script[script.index("overlays :"):script.index("L.control.layers(")]
     return [json.loads(key) for key in re.findall(r'("(?:[^"\\\\]|\\\\.)*")\\s*:\\s*feature_group_', block)]
 
 report = {}
-for page in ui.PAGES:
+for page in frame.PAGES:
     at = AppTest.from_file(sys.argv[1], default_timeout=180)
     at.run()
     if not page.default:
@@ -92,9 +92,9 @@ def test_the_original_data_is_untouched():
 
 
 def test_every_page_runs_without_exception(report):
-    from ui import frame as ui
+    from ui import frame
 
-    assert set(report) == {p.url_path for p in ui.PAGES}
+    assert set(report) == {p.url_path for p in frame.PAGES}
     for page, shown in report.items():
         assert not shown["exceptions"], (page, shown["exceptions"])
 

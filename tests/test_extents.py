@@ -4,7 +4,6 @@ import pytest
 import shapely
 
 from layers.io import store
-from layers.io.catalog import load_catalog
 from layers.region import PLAN_EXTENT, URBAN_DISTRICTS, extents
 
 
@@ -45,9 +44,6 @@ def test_city_and_core_cover_what_they_name():
 
 
 def test_circle_and_corridor_use_the_plan_outlines_when_the_structure_layer_has_them():
-    catalog = load_catalog()
-    if extents.STRUCTURE_LAYER not in catalog.ids():
-        pytest.skip("spatial_structure is not in the catalog yet")
     [load] = store.load_many([extents.STRUCTURE_LAYER])
     names = dict(zip(load.gdf["name"], load.gdf.geometry.values))
     for key, feature in extents.STRUCTURE_FEATURES.items():

@@ -12,11 +12,11 @@ import pytest
 
 from layers.build.common import SOURCES, Gazetteer, SourceError, accuracy_km, read_table
 from layers.build.gazetteer import adcode_rows, build_gazetteer, geonames_fix
-from layers.io.catalog import load_catalog
 from layers.crs import distance_m, wgs84_to_gcj02
-from layers.paths import GEODATA
+from layers.io.catalog import load_catalog
 from layers.io.provenance import position_counts, position_summary
 from layers.io.reader import load_layer
+from layers.paths import GEODATA
 
 CATALOG = load_catalog()
 GAZETTEER = read_table("gazetteer")

@@ -275,12 +275,11 @@ def test_population_coordinates_plausible(pop):
 
 
 def test_population_coordinates_in_county_polygon(pop):
-    shapely = pytest.importorskip("shapely.geometry")
     import json
 
+    import shapely.geometry as shapely
+
     path = REPO / "geodata" / "admin_counties.geojson"
-    if not path.exists():
-        pytest.skip("admin_counties.geojson not available")
     gj = json.loads(path.read_text(encoding="utf-8"))
     polys = {f["properties"]["name"]: shapely.shape(f["geometry"]) for f in gj["features"]}
     for _, r in pop.iterrows():

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from layers.plan import indicators
 from tests.conftest import ROOT
-from ui import frame as ui
+from ui import frame, loaders
 
-PAGE = ui.page_info("indicators")
+PAGE = frame.page_info("indicators")
 POPULATION = {"中心城区": 180, "醴陵城区": 35, "攸县县城": 22, "茶陵县城": 20, "炎陵县城": 10}
 
 
@@ -140,7 +140,7 @@ def test_outcomes_flag_missed_from_achieved_not_from_the_numbers(tables):
 
 
 def test_circles_are_area_proportional(tables):
-    counties = ui.layer_load("admin_counties").gdf
+    counties = loaders.layer_load("admin_counties").gdf
     spec = indicators.population_map(indicators.population_2025(tables.population), counties).to_dict()
     circle = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
     size = circle["encoding"]["size"]["scale"]

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 
 import pytest
-from layers.io.catalog import load_catalog
 
 from benchmarks.live import (
     launch,
@@ -23,10 +22,10 @@ from benchmarks.live import (
     streamlit_server,
     wait_for_app,
 )
-from layers.web import urls
-from layers.web import assets
 from layers import export
+from layers.io.catalog import load_catalog
 from layers.paths import GEODATA, ROOT
+from layers.web import assets, urls
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser

@@ -6,12 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from ui import frame as ui
+from ui import frame
 
 APP = str(ROOT / "app.py")
 
 
-def run_page(page: ui.PageInfo) -> AppTest:
+def run_page(page: frame.PageInfo) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     if not page.default:
@@ -29,7 +29,7 @@ def map_args(at: AppTest) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("page", ui.PAGES, ids=[p.url_path for p in ui.PAGES])
+@pytest.mark.parametrize("page", frame.PAGES, ids=[p.url_path for p in frame.PAGES])
 def test_page_runs_without_exception(page):
     at = run_page(page)
     assert not at.exception, [e.value for e in at.exception]
@@ -37,7 +37,7 @@ def test_page_runs_without_exception(page):
 
 
 def test_overview_map_reruns_only_on_feature_clicks():
-    at = run_page(ui.page_info("overview"))
+    at = run_page(frame.page_info("overview"))
     [args] = map_args(at)
     assert args["returned_objects"] == ["last_active_drawing"]  # panning never reruns Python
     assert "L.featureGroup(" in args["script"]
@@ -46,7 +46,7 @@ def test_overview_map_reruns_only_on_feature_clicks():
 def test_data_page_lists_every_layer_with_download():
     from layers.io.catalog import load_catalog
 
-    at = run_page(ui.page_info("data"))
+    at = run_page(frame.page_info("data"))
     table = at.dataframe[0].value
     catalog = load_catalog()
     assert list(table["图层"]) == [spec.title for spec in catalog]
@@ -64,7 +64,7 @@ def click(at: AppTest, layer: str, row: int, name: str) -> None:
 
 
 def test_clicking_a_feature_shows_its_full_record_beside_the_map():
-    at = run_page(ui.page_info("overview"))
+    at = run_page(frame.page_info("overview"))
     click(at, "admin_counties", 8, "醴陵市")
     assert not at.exception
     assert [s.value for s in at.subheader] == ["醴陵市"]
@@ -77,7 +77,7 @@ def test_every_project_record_opens_and_shows_its_name():
     from layers.io.reader import load_layer
 
     projects = load_layer(load_catalog().get("projects"))
-    at = run_page(ui.page_info("projects"))
+    at = run_page(frame.page_info("projects"))
     for record_id, name in zip(projects["id"], projects["name"]):
         at.query_params["id"] = record_id
         at.run()
@@ -87,7 +87,7 @@ def test_every_project_record_opens_and_shows_its_name():
 
 
 def test_unknown_record_id_says_so():
-    at = run_page(ui.page_info("projects"))
+    at = run_page(frame.page_info("projects"))
     at.query_params["id"] = "no-such-record"
     at.run()
     assert not at.exception
@@ -95,14 +95,14 @@ def test_unknown_record_id_says_so():
 
 
 def test_project_table_filters():
-    at = run_page(ui.page_info("projects"))
+    at = run_page(frame.page_info("projects"))
     at.selectbox[0].select("铁路").run()
     table = at.dataframe[0].value
     assert len(table) and set(table["类别"]) == {"铁路"}
 
 
 def test_clicking_a_railway_shows_its_details_and_record_link():
-    at = run_page(ui.page_info("transport"))
+    at = run_page(frame.page_info("transport"))
     click(at, "rail_network", 0, "京广高铁")
     assert not at.exception
     assert at.subheader[0].value == "京广高铁"
@@ -110,7 +110,7 @@ def test_clicking_a_railway_shows_its_details_and_record_link():
 
 
 def test_sidebar_search_lists_matching_records():
-    at = run_page(ui.page_info("overview"))
+    at = run_page(frame.page_info("overview"))
     at.sidebar.text_input[0].input("清水塘").run()
     labels = [link.proto.label for link in at.sidebar.get("page_link")]
     assert any(label.startswith("清水塘") for label in labels)

@@ -12,8 +12,8 @@ import shapely
 from shapely.geometry import Point
 
 from layers.build.common import Counties, Gazetteer, read_table, split_list
-from layers.io.catalog import load_catalog
 from layers.crs import distance_m, gcj02_to_wgs84
+from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
 
 CATALOG = load_catalog()

@@ -74,9 +74,15 @@ def test_excerpt_highlights_the_name_even_in_ocr_spelling():
 
 def test_map_link_centres_the_record(projects):
     row = projects.set_index("id").loc["rail-hengchaji"]
-    page, params = records.map_link({"id": "rail-hengchaji", "category": row["category"]}, row.geometry)
-    assert page == "transport"
+    page, params = records.map_link({"id": "rail-hengchaji", "linked_layer": row["linked_layer"]}, row.geometry)
+    assert page == "transport"  # the home page of the layer that draws it (layers.web.views)
     lat, lon = (float(v) for v in params["c"].split(","))
     assert 26.3 < lat < 27.2 and 113.2 < lon < 114.0
     assert params["sel"] == "rail-hengchaji"
     assert 8 <= float(params["z"]) <= 12
+
+
+def test_a_record_without_a_map_layer_opens_the_overview_with_the_records_layer(projects):
+    row = projects[projects["linked_layer"].fillna("") == ""].iloc[0]
+    page, params = records.map_link(row.to_dict(), row.geometry)
+    assert page == "overview" and params["layers"] == "admin_counties,projects" and params["sel"] == row["id"]

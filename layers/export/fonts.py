@@ -40,6 +40,7 @@ class FontMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class CjkFont:
+    """The simplified-Chinese face of a Noto Sans CJK collection: its file, face index and family."""
     path: Path
     face_index: int
     family: str

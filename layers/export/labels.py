@@ -26,6 +26,7 @@ AREA_PRIORITY, POINT_PRIORITY, TOWN_PRIORITY, MUTED_PRIORITY = 10, 30, 35, 40
 
 @dataclass(frozen=True)
 class Label:
+    """A name to place on the map: where (metric CRS), how big, how important, beside a point or in an area."""
     text: str
     x: float  # metric CRS
     y: float

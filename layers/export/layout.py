@@ -12,6 +12,7 @@ from layers.export.sheet import Paper
 
 @dataclass(frozen=True)
 class Box:
+    """A rectangle on the sheet in millimetres from the lower-left corner."""
     x: float
     y: float
     w: float
@@ -24,6 +25,7 @@ class Box:
 
 @dataclass(frozen=True)
 class Layout:
+    """Where the map, the legend panel and the header sit on a sheet, and the panel's column count."""
     map: Box
     panel: Box
     columns: int  # legend and notes flow through this many columns of the panel

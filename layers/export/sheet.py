@@ -36,6 +36,7 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class Paper:
+    """A paper size (A4 either way, 16:9 slide) in millimetres."""
     id: str
     label: str
     width_mm: float
@@ -74,6 +75,7 @@ def _to_metric(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SheetLayer:
+    """One exported layer: its spec, its features in WGS-84, and the file version that keys its caches."""
     spec: LayerSpec
     gdf: gpd.GeoDataFrame  # WGS-84
     stamp: float | None  # file version of a catalog layer; None for a user's overlay

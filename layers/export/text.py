@@ -17,6 +17,7 @@ from layers.export.sheet import PT_PER_IN
 
 
 def font_at(size: float):
+    """The export font's properties at ``size`` points (Noto Sans CJK SC)."""
     return fonts.cjk_font().properties(size)
 
 

@@ -62,6 +62,7 @@ class Style:
 
 @dataclass(frozen=True)
 class Category:
+    """One value of a styled property: its legend label and the style keys it changes."""
     value: str
     label: str
     overrides: tuple[tuple[str, Any], ...]  # style keys this value changes
@@ -80,6 +81,7 @@ class Categories:
     items: tuple[Category, ...]
 
     def overrides_for(self, value: Any) -> dict[str, Any]:
+        """The style keys ``value`` changes (none for a value the catalog does not list)."""
         for item in self.items:
             if item.value == str(value):
                 return dict(item.overrides)
@@ -88,6 +90,7 @@ class Categories:
 
 @dataclass(frozen=True)
 class Provenance:
+    """Where a layer comes from and how exact it is, as shown on the data page and on sheets."""
     source: str
     license: str
     method: str
@@ -99,6 +102,9 @@ class Provenance:
 
 @dataclass(frozen=True)
 class LayerSpec:
+    """Everything the app knows about one layer, validated from ``catalog.toml``: file, geometry,
+    style, popups, legend, provenance, default visibility, display simplification.
+    """
     id: str
     title: str
     group: str
@@ -129,6 +135,7 @@ class LayerSpec:
         return GEODATA / self.file
 
     def style_for(self, properties: dict[str, Any]) -> Style:
+        """The symbol of one feature: the layer's style with each matching category's overrides."""
         style = self.style
         for categories in self.categories:
             overrides = categories.overrides_for(properties.get(categories.field))
@@ -153,6 +160,8 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class Catalog:
+    """Every layer in declaration order, the layer groups, and the Chinese labels of property names."""
+
     groups: tuple[str, ...]
     field_labels: dict[str, str]
     layers: tuple[LayerSpec, ...]
@@ -164,16 +173,33 @@ class Catalog:
         return len(self.layers)
 
     def get(self, layer_id: str) -> LayerSpec:
+        """The layer with this id; ``KeyError`` (in Chinese) for an unknown id."""
         for spec in self.layers:
             if spec.id == layer_id:
                 return spec
         raise KeyError(f"目录中没有图层 {layer_id!r}")
 
     def ids(self) -> list[str]:
+        """Every layer id, in catalog (drawing) order."""
         return [spec.id for spec in self.layers]
 
     def label(self, field_name: str) -> str:
+        """The Chinese label of a property name (the name itself when none is declared)."""
         return self.field_labels.get(field_name, field_name)
+
+    def vocabulary(self, field_name: str, layer_ids: list[str] | None = None) -> list[str]:
+        """The values a property takes by declaration (its style categories), in catalog order.
+
+        Filters offer exactly these (e.g. 建设状态: 已建、在建、规划、未说明), so a
+        vocabulary is declared once, in ``catalog.toml``.
+        """
+        values: dict[str, None] = {}
+        for spec in self.layers:
+            if layer_ids is None or spec.id in layer_ids:
+                for categories in spec.categories:
+                    if categories.field == field_name:
+                        values.update(dict.fromkeys(item.value for item in categories.items))
+        return list(values)
 
 
 _LAYER_KEYS = {
@@ -319,6 +345,7 @@ def parse_catalog(data: dict) -> Catalog:
 
 
 def load_catalog_file(path: Path) -> Catalog:
+    """Read and validate a catalog file; :class:`CatalogError` names the layer and key at fault."""
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

@@ -111,15 +111,6 @@ def _features(doc: Any, file: str) -> list[dict]:
     raise _fail(file, f"不是 GeoJSON：未知的 type {kind!r}")
 
 
-def read_geojson(path: Path, file: str | None = None) -> gpd.GeoDataFrame:
-    """Parse a GeoJSON file strictly and return it in WGS-84 (geometries may still be invalid).
-
-    ``file`` is how messages name the file (default: the path as given).
-    """
-    file = file or str(path)
-    return parse_geojson(read_bytes(path, file), file)
-
-
 def read_bytes(path: Path, file: str) -> bytes:
     """The file's content, or a :class:`VectorDataError` saying why it cannot be read."""
     try:
@@ -131,7 +122,10 @@ def read_bytes(path: Path, file: str) -> bytes:
 
 
 def parse_geojson(raw: bytes, file: str) -> gpd.GeoDataFrame:
-    """GeoJSON bytes → WGS-84 GeoDataFrame, strictly (see :func:`read_geojson`)."""
+    """GeoJSON bytes → WGS-84 GeoDataFrame, strictly (geometries may still be invalid).
+
+    ``file`` is how messages name the file.
+    """
     doc = _parse_json(raw, file)
     features = _features(doc, file)
     declared = _declared_crs(doc, file)

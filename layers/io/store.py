@@ -17,6 +17,7 @@ from layers.io.validation import VectorDataError, summarise
 
 @dataclass(frozen=True)
 class LayerLoad:
+    """A catalog layer as loaded: its data, or ``None`` and the reasons it could not be used."""
     spec: LayerSpec
     gdf: gpd.GeoDataFrame | None
     problems: tuple[str, ...] = field(default=())
@@ -27,6 +28,7 @@ class LayerLoad:
 
 
 def load(spec: LayerSpec) -> LayerLoad:
+    """Read one catalog layer; a broken file gives a :class:`LayerLoad` with reasons, never an exception."""
     try:
         return LayerLoad(spec, load_layer(spec))
     except VectorDataError as exc:
@@ -34,6 +36,7 @@ def load(spec: LayerSpec) -> LayerLoad:
 
 
 def load_many(layer_ids: list[str], catalog: Catalog | None = None) -> list[LayerLoad]:
+    """Several catalog layers, each loaded on its own (one broken file never touches another)."""
     catalog = catalog or load_catalog()
     return [load(catalog.get(layer_id)) for layer_id in layer_ids]
 

@@ -28,6 +28,7 @@ _TYPE_FAMILY = {
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem with a file: the file's name, a Chinese message, and the feature index where it applies."""
     file: str
     message: str
     index: int | None = None
@@ -46,6 +47,7 @@ class VectorDataError(ValueError):
 
 
 def summarise(problems: list[Problem], limit: int = MAX_LISTED) -> list[str]:
+    """At most ``limit`` problems as lines, and one line saying how many more there are."""
     lines = [str(p) for p in problems[:limit]]
     if len(problems) > limit:
         lines.append(f"{problems[0].file}: … 另有 {len(problems) - limit} 处问题未列出")
@@ -53,6 +55,7 @@ def summarise(problems: list[Problem], limit: int = MAX_LISTED) -> list[str]:
 
 
 def geometry_family(geom_type: str | None) -> str | None:
+    """Point, LineString or Polygon for a geometry type and its multi-part form; None otherwise."""
     return _TYPE_FAMILY.get(geom_type or "")
 
 

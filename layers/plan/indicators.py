@@ -45,6 +45,7 @@ def _read(name: str) -> pd.DataFrame:
 
 
 def load() -> Tables:
+    """The three indicator tables from ``geodata/indicators/`` (专栏5, 专栏3, 2025 population targets)."""
     return Tables(_read("plan_14th.csv"), _read("plan_13th.csv"), _read("population_targets.csv"))
 
 
@@ -179,6 +180,7 @@ PLAN_13TH_COLUMNS = {
 
 
 def plan_13th_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """专栏3 rows as shown under the chart, with Chinese column names."""
     return frame[list(PLAN_13TH_COLUMNS)].rename(columns=PLAN_13TH_COLUMNS)
 
 
@@ -295,6 +297,7 @@ POPULATION_COLUMNS = {
 
 
 def population_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 2025 population targets as shown under the map, with Chinese column names."""
     return frame[list(POPULATION_COLUMNS)].rename(columns=POPULATION_COLUMNS)
 
 

@@ -20,21 +20,9 @@ from layers.paths import GEODATA
 from layers.plan.search import normalise
 from layers.web.escape import escape_markdown
 from layers.web.permalink import MapState
+from layers.web.views import DEFAULT_VIEW, home_view
 
 ALL = "全部"
-# Which map page shows a record best, by category (others: the overview with the projects layer).
-PAGE_BY_CATEGORY = {
-    "铁路": "transport",
-    "高速公路": "transport",
-    "国省干线": "transport",
-    "枢纽与港航": "transport",
-    "产业园区": "parks_towns",
-    "特色小镇": "parks_towns",
-}
-LINKED_LAYERS = {
-    "transport": ("rail_network", "expressway_network", "trunk_roads", "transport_hubs"),
-    "parks_towns": ("industrial_parks", "featured_towns", "town_hierarchy"),
-}
 TABLE_COLUMNS = {
     "name": "名称", "category": "类别", "county": "县市区", "stage": "阶段", "status": "规划表述",
     "columns": "专栏", "plan_ref": "规划出处", "accuracy": "精度", "id": "编号",
@@ -43,6 +31,7 @@ TABLE_COLUMNS = {
 
 @dataclass(frozen=True)
 class Filters:
+    """The 项目库 table's filters: category, county, stage, 专栏 and a name fragment."""
     category: str = ALL
     county: str = ALL
     stage: str = ALL
@@ -59,6 +48,7 @@ def options(records: gpd.GeoDataFrame, field: str) -> list[str]:
 
 
 def apply(records: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """The records every filter accepts (``全部`` accepts all)."""
     keep = records.index == records.index
     for field, wanted in (("category", filters.category), ("county", filters.county), ("stage", filters.stage), ("columns", filters.column)):
         if wanted != ALL:
@@ -98,6 +88,7 @@ def to_csv(records: gpd.GeoDataFrame) -> bytes:
 
 
 def to_geojson(records: gpd.GeoDataFrame) -> bytes:
+    """The records as GeoJSON for download (UTF-8, WGS-84, every attribute)."""
     return json.dumps(json.loads(records.to_json(drop_id=True)), ensure_ascii=False).encode("utf-8")
 
 
@@ -159,12 +150,12 @@ def zoom_for(bounds: tuple[float, float, float, float], pixels: int = 560) -> in
 
 def map_link(record: dict, geometry) -> tuple[str, dict[str, str]]:
     """The map page that shows this record, and query parameters centring it there."""
-    page = PAGE_BY_CATEGORY.get(record["category"], "overview")
+    page = home_view(record.get("linked_layer") or None)
     bounds = geometry.bounds
     centroid = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
-    layers = LINKED_LAYERS.get(page)
+    on_its_layer = page != DEFAULT_VIEW  # drawn by a layer of that page: the page's own layers show it
     state = MapState(
-        layers=None if layers else ("admin_counties", "projects"),
+        layers=None if on_its_layer else ("admin_counties", "projects"),
         center=centroid,
         zoom=zoom_for(bounds),
         selected=record["id"],

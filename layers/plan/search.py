@@ -13,27 +13,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from layers.io.store import LayerLoad
+from layers.web.views import home_view
 
-# Which page shows a layer when a search result has no project record.
-LAYER_PAGES = {
-    "spatial_structure": "structure",
-    "planning_zones": "structure",
-    "protection_pattern": "structure",
-    "rail_network": "transport",
-    "expressway_network": "transport",
-    "trunk_roads": "transport",
-    "transport_hubs": "transport",
-    "industrial_parks": "parks_towns",
-    "town_hierarchy": "parks_towns",
-    "featured_towns": "parks_towns",
-    "admin_counties": "overview",
-    "neighbour_cities": "overview",
-    "projects": "projects",
-}
 
 
 @dataclass(frozen=True)
 class Hit:
+    """One search result: what it is, where it is drawn, and its record (if it has one)."""
     name: str
     layer_id: str
     layer_title: str
@@ -44,10 +30,12 @@ class Hit:
 
     @property
     def page(self) -> str:
-        return "projects" if self.record_id else LAYER_PAGES.get(self.layer_id, "overview")
+        """The page a hit opens: its record in 项目库, else the map page that is the layer's home."""
+        return "projects" if self.record_id else home_view(self.layer_id)
 
 
 def normalise(text: object) -> str:
+    """Text folded for matching: full-width to half-width, lower case, spaces and punctuation removed."""
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text)).lower()
     return re.sub(r"[\s·•“”\"'（）()、，,。]", "", folded)
 

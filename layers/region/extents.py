@@ -46,6 +46,7 @@ class ExtentError(ValueError):
 
 @dataclass(frozen=True)
 class Extent:
+    """A named map extent: its key (for URLs and the CLI), Chinese label and WGS-84 bounds."""
     key: str
     label: str
     bounds: Bounds

@@ -22,12 +22,14 @@ _AMAP_ATTR = '&copy; <a href="https://www.amap.com/" target="_blank">高德地�
 
 @dataclass(frozen=True)
 class TileLayer:
+    """One tile URL template (Leaflet placeholders only) and its subdomains."""
     url: str
     subdomains: str = ""
 
 
 @dataclass(frozen=True)
 class Basemap:
+    """A basemap choice: its tiles, datum (WGS-84 or GCJ-02), attribution and whether it needs a key."""
     id: str
     title: str
     datum: str
@@ -38,6 +40,7 @@ class Basemap:
     hint: str = ""
 
     def with_key(self, key: str) -> tuple[TileLayer, ...]:
+        """The tile layers with the 天地图 key filled in."""
         return tuple(TileLayer(t.url.replace("{key}", key), t.subdomains) for t in self.tiles)
 
 
@@ -98,6 +101,7 @@ DEFAULT_BASEMAP = "none"
 
 
 def get_basemap(basemap_id: str) -> Basemap:
+    """The basemap with this id; ``KeyError`` for an unknown one."""
     for basemap in BASEMAPS:
         if basemap.id == basemap_id:
             return basemap

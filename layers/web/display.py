@@ -81,6 +81,7 @@ class DisplayLayer:
 
 
 def prepare(spec: LayerSpec, gdf: gpd.GeoDataFrame, datum: str) -> DisplayLayer:
+    """A layer ready for the browser: light display GeoJSON and label points, serialised once, in ``datum``."""
     labels = label_geojson(spec, gdf, datum)
     return DisplayLayer(
         SerialisedCollection(display_geojson(spec, gdf, datum)),

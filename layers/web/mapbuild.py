@@ -91,6 +91,7 @@ class RawHtml(Element):
         self.text = text
 
     def render(self, **kwargs) -> str:
+        """The text as given (escaped by the caller), never compiled as a template."""
         return self.text
 
 

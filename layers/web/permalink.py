@@ -28,6 +28,7 @@ MAX_LAYERS_CHARS = 1000
 
 @dataclass(frozen=True)
 class MapState:
+    """A map page's view as a link carries it: basemap, visible layers, centre, zoom, selection."""
     basemap: str | None = None
     layers: tuple[str, ...] | None = None
     center: tuple[float, float] | None = None  # (lat, lon)
@@ -36,6 +37,7 @@ class MapState:
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
     def query(self) -> dict[str, str]:
+        """The state as query parameters (only what is set)."""
         params: dict[str, str] = {}
         if self.basemap:
             params["bm"] = self.basemap

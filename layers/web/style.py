@@ -19,6 +19,7 @@ PX_TO_PT = 0.75
 
 @dataclass(frozen=True)
 class LegendEntry:
+    """One legend row: the layer, its label, the symbol and the geometry its swatch shows."""
     layer_id: str
     label: str
     style: Style

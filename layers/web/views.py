@@ -1,6 +1,7 @@
 """The map each page shows: which catalog layers, in drawing order, and which start visible.
 
-Declared once here so pages, the benchmark and the browser tests agree.
+Declared once here so pages, search, record links, the benchmark and the
+browser tests agree — including which page is a layer's home (:func:`home_view`).
 Layers are drawn in list order: areas first, then lines, then points.
 """
 
@@ -13,6 +14,8 @@ from layers.web.permalink import MapState
 
 @dataclass(frozen=True)
 class View:
+    """One page's map: its layers in drawing order, which start visible, fixed filters, optional layers."""
+
     layers: tuple[str, ...]
     visible: frozenset[str]
     # Per layer, property values a feature must have to be drawn on this page.
@@ -20,8 +23,11 @@ class View:
     # Layers sent only when a link asks for them (``layers=`` or a selection): they
     # have their own page, and every layer sent costs the first visit load time.
     on_request: frozenset[str] = frozenset()
+    # Layers this page is about: search results and record links for their features open here.
+    home: frozenset[str] = frozenset()
 
     def layer_ids(self, state: MapState) -> list[str]:
+        """The layers to send for this URL state: the view's own, plus optional ones the link asks for."""
         requested = set(state.layers or ())
         if state.selected:
             requested |= self.on_request
@@ -42,17 +48,28 @@ VIEWS: dict[str, View] = {
     "structure": View(
         ("neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure"),
         frozenset({"neighbour_cities", "admin_counties", "protection_pattern", "spatial_structure"}),
+        home=frozenset({"spatial_structure", "planning_zones", "protection_pattern"}),
     ),
     "transport": View(
         ("neighbour_cities", "admin_counties", "trunk_roads", "expressway_network", "rail_network", "transport_hubs"),
         frozenset({"neighbour_cities", "admin_counties", "expressway_network", "rail_network", "transport_hubs"}),
+        home=frozenset({"trunk_roads", "expressway_network", "rail_network", "transport_hubs"}),
     ),
     "parks_towns": View(
         ("neighbour_cities", "admin_counties", "town_hierarchy", "featured_towns", "industrial_parks"),
         frozenset({"neighbour_cities", "admin_counties", "town_hierarchy", "featured_towns", "industrial_parks"}),
+        home=frozenset({"town_hierarchy", "featured_towns", "industrial_parks"}),
     ),
     "upload": View(
         ("neighbour_cities", "admin_counties", "spatial_structure", "planning_zones", "rail_network", "expressway_network", "town_hierarchy"),
         frozenset({"neighbour_cities", "admin_counties", "spatial_structure"}),
     ),
 }
+
+
+DEFAULT_VIEW = "overview"
+
+
+def home_view(layer_id: str | None) -> str:
+    """The page whose map is about ``layer_id`` (the overview for context layers and records)."""
+    return next((view_id for view_id, view in VIEWS.items() if layer_id in view.home), DEFAULT_VIEW)

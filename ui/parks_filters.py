@@ -1,0 +1,110 @@
+"""园区与小镇's filters: county, park kind and industry, town category and tier — shared by map and tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from layers.io.catalog import load_catalog
+from layers.region import COUNTIES
+from layers.web.compose import FeatureFilter
+from ui import loaders
+
+
+@dataclass(frozen=True)
+class PointChoices:
+    """The parks-and-towns filters: one predicate per layer, shared by map and tables."""
+
+    counties: tuple[str, ...]
+    park_kinds: tuple[str, ...]
+    industry: str
+    town_categories: tuple[str, ...]
+    tiers: tuple[int, ...]
+
+    def keep(self, layer_id: str, props: dict[str, Any]) -> bool:
+        """Whether a feature of ``layer_id`` passes the chosen county, kind, industry, category and tier."""
+        if self.counties and props.get("county") not in self.counties:
+            return False
+        if layer_id == "industrial_parks":
+            return props.get("kind") in self.park_kinds and (not self.industry or self.industry in str(props.get("industries") or ""))
+        if layer_id == "featured_towns":
+            return props.get("category") in self.town_categories
+        if layer_id == "town_hierarchy":
+            return int(props.get("tier", 0)) in self.tiers
+        return True
+
+    @property
+    def filters(self) -> dict[str, FeatureFilter]:
+        return {layer: (lambda props, layer=layer: self.keep(layer, props)) for layer in POINT_TABLES}
+
+
+POINT_TABLES = {
+    "industrial_parks": ("产业园区", ["name", "kind", "level", "industries", "county"]),
+    "featured_towns": ("特色小镇", ["name", "category", "host", "county"]),
+    "town_hierarchy": ("城镇等级", ["name", "tier_label", "pop_band", "county"]),
+}
+
+
+def _values(layer_id: str, field: str) -> list[str]:
+    load = loaders.layer_load(layer_id)
+    return sorted({str(v) for v in load.gdf[field].dropna()}) if load.ok else []
+
+
+ALL_INDUSTRIES = "（全部）"
+
+
+TIERS = [1, 2, 3, 4, 5, 6]
+
+
+def point_choices() -> PointChoices:
+    """The filters' current values, read before the widgets are drawn (see :func:`point_filter_widgets`)."""
+    state = st.session_state
+    industry = state.get("pt_industry", ALL_INDUSTRIES)
+    return PointChoices(
+        tuple(state.get("pt_counties", ())),
+        tuple(state.get("pt_park_kinds", load_catalog().vocabulary("kind", ["industrial_parks"]))),
+        "" if industry == ALL_INDUSTRIES else industry,
+        tuple(state.get("pt_town_categories", load_catalog().vocabulary("category", ["featured_towns"]))),
+        tuple(state.get("pt_tiers", TIERS)),
+    )
+
+
+def point_filter_widgets() -> None:
+    """Widgets for county, park kind and industry, town category and tier.
+
+    Drawn after the map (into a container above it) so the map reaches the
+    browser before these widgets' code has to be fetched.
+    """
+    industries = sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
+    c1, c2, c3 = st.columns(3)
+    c1.multiselect("县市区", list(COUNTIES), key="pt_counties", placeholder="全部县市区")
+    kinds = load_catalog().vocabulary("kind", ["industrial_parks"])
+    c2.multiselect("园区类别", kinds, default=kinds, key="pt_park_kinds")
+    c3.selectbox("主导产业", [ALL_INDUSTRIES, *industries], key="pt_industry")
+    c4, c5 = st.columns([2, 1])
+    categories = load_catalog().vocabulary("category", ["featured_towns"])
+    c4.multiselect("特色小镇类别", categories, default=categories, key="pt_town_categories")
+    c5.multiselect("城镇等级", TIERS, default=TIERS, key="pt_tiers", format_func=lambda t: f"{t} 级")
+
+
+def filtered_tables(choices: PointChoices) -> None:
+    """The tables beside the map, following the same filters."""
+    catalog = load_catalog()
+    tabs = st.tabs([title for title, _ in POINT_TABLES.values()])
+    for tab, (layer_id, (_, columns)) in zip(tabs, POINT_TABLES.items()):
+        load = loaders.layer_load(layer_id)
+        with tab:
+            if not load.ok:
+                st.warning(f"图层「{load.spec.title}」已停用。")
+                continue
+            rows = [r for r in load.gdf[columns].to_dict("records") if choices.keep(layer_id, r)]
+            st.caption(f"共 {len(rows)} 项")
+            st.dataframe(
+                [{catalog.label(k): v for k, v in r.items()} for r in rows],
+                hide_index=True,
+                width="stretch",
+                height=520,
+            )

@@ -1,0 +1,65 @@
+"""One project record: facts, highlighted plan text, a small map, related records, map link.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers.io import store
+from layers.io.catalog import load_catalog
+from layers.plan import records
+from layers.web import mapbuild, urls
+from layers.web.display import prepare
+from layers.web.escape import escape_markdown
+from ui.frame import base_path, page_info
+from ui.loaders import layer_load
+from ui.sidebar import current_basemap, tianditu_key
+
+
+def record_page(projects: store.LayerLoad, record_id: str) -> None:
+    """One project record: facts, highlighted plan text, a small map, related records, map link."""
+    gdf = projects.gdf
+    match = gdf[gdf["id"] == record_id]
+    st.page_link(page_info("projects").file, label="‹ 返回项目库")
+    if match.empty:
+        st.title("项目库")
+        st.error(f"没有编号为 “{escape_markdown(record_id[:80])}” 的项目记录。")
+        return
+    row = match.iloc[0]
+    record = {k: v for k, v in row.items() if k != "geometry"}
+    st.title(record["name"])
+    if record.get("alias"):
+        st.caption(f"又称：{record['alias']}")
+    facts, place = st.columns([3, 2], gap="medium")
+    with facts:
+        st.markdown(
+            f"**类别**：{record['category']}　**县市区**：{record['county']}　**阶段**：{record['stage']}\n\n"
+            f"**规划表述**：{record['status']}\n\n**规划出处**：{record['plan_ref']}"
+        )
+        st.markdown("**规划原文**")
+        st.markdown("> " + records.highlight(record["excerpt"], record["name"], record.get("alias", "")))
+        st.caption(f"位置：{record['method']}；精度：{record['accuracy']}" + (f"；{record['note']}" if record.get("note") else ""))
+        page, params = records.map_link(record, row.geometry)
+        st.page_link(page_info(page).file, label="在地图中查看 ›", query_params=params)
+        related = [r for r in str(record.get("related") or "").split(";") if r]
+        if related:
+            st.markdown("**相关项目**")
+            names = dict(zip(gdf["id"], gdf["name"]))
+            for rid in related:
+                if rid in names:
+                    st.page_link(page_info("projects").file, label=names[rid], query_params={"id": rid})
+    with place:
+        catalog = load_catalog()
+        spec = catalog.get("projects")
+        one = match.reset_index(drop=True)
+        bounds = row.geometry.bounds
+        m = mapbuild.new_map(current_basemap(), center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=records.zoom_for(bounds, 360), tianditu_key=tianditu_key(), base_path=base_path())
+        drawn = []
+        counties = layer_load("admin_counties")
+        if counties.ok:
+            drawn.append((counties.spec, mapbuild.add_layer(m, counties.spec, counties.gdf, catalog)))
+        data = prepare(spec, one, current_basemap().datum)
+        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=urls.app_url(base_path(), "projects?id="))))
+        mapbuild.finish_map(m, drawn, {"admin_counties", "projects"})
+        st_folium(m, key=f"record-map-{record_id}", height=380, use_container_width=True, returned_objects=[])
