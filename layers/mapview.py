@@ -200,6 +200,9 @@ def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图
     quote = record.get("quote") or record.get("excerpt")
     if quote:
         st.markdown(f"> {escape_markdown(quote)}")
+    from ui.plan_reader import mentions  # here: ui.plan_reader itself reads clicks through this module
+
+    mentions(spec.id, record)
     record_id = record.get(spec.record_field) if spec.record_field else None
     if record_id and spec.id != "projects":
         st.page_link(ui.page_info("projects").file, label="查看项目详情 ›", query_params={"id": record_id})

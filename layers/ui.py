@@ -38,6 +38,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/transport.py", "交通网络", ":material/train:", "transport"),
     PageInfo("pages/parks_towns.py", "园区与小镇", ":material/factory:", "parks_towns"),
     PageInfo("pages/projects.py", "项目库", ":material/list_alt:", "projects"),
+    PageInfo("pages/plan.py", "读纲要", ":material/menu_book:", "plan"),
     PageInfo("pages/briefing.py", "简报出图", ":material/print:", "briefing"),
     PageInfo("pages/indicators.py", "指标", ":material/monitoring:", "indicators"),
     PageInfo("pages/upload.py", "叠加我的数据", ":material/upload_file:", "upload"),
@@ -285,6 +286,9 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
         st.markdown("**规划原文**")
         st.markdown("> " + records.highlight(record["excerpt"], record["name"], record.get("alias", "")))
         st.caption(f"位置：{record['method']}；精度：{record['accuracy']}" + (f"；{record['note']}" if record.get("note") else ""))
+        from ui.plan_reader import mentions  # here: ui.plan_reader builds on this module
+
+        mentions("projects", record)
         page, params = records.map_link(record, row.geometry)
         st.page_link(page_info(page).file, label="在地图中查看 ›", query_params=params)
         related = [r for r in str(record.get("related") or "").split(";") if r]

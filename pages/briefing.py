@@ -15,6 +15,7 @@ import streamlit as st
 from layers import export, extents, store, ui
 from layers.catalog import load_catalog
 from layers.fonts import FontMissing
+from layers.plan import text
 
 ui.require_frame()
 
@@ -54,6 +55,19 @@ def view_extent() -> str | None:
         return None
 
 
+CAPTION_LIMIT = 120
+
+
+def plan_caption() -> str:
+    """图注：规划原文 — the paragraph a 读纲要 link (``p=``) came from, plain text, when kept."""
+    pid = st.query_params.get("p")
+    para = text.paragraph(pid) if pid else None
+    if para is None or not st.toggle("图注：规划原文", value=True, help="把链接所在段落的原文印在副标题之后"):
+        return ""
+    value = st.text_area("图注", text.caption(para, CAPTION_LIMIT), max_chars=CAPTION_LIMIT)
+    return " ".join(value.split())
+
+
 @st.cache_data(show_spinner="正在生成预览…", max_entries=16)
 def preview(layer_ids: tuple[str, ...], extent: str, title: str, subtitle: str, paper: str,
             link: str | None, stamps: tuple[float, ...]) -> bytes:
@@ -77,6 +91,8 @@ with controls:
     extent = st.selectbox("范围", ([view] if view else []) + extents.choices(), format_func=extents.label)
     title = st.text_input("图名", DEFAULT_TITLE)
     subtitle = st.text_input("副标题", f"{extents.label(extent)} · 据{PLAN_NAME}绘制")
+    caption = plan_caption()
+    subtitle = f"{subtitle} · {caption}" if caption else subtitle
     paper = st.radio("纸张", list(export.PAPERS), format_func=lambda p: export.PAPERS[p].label, horizontal=True)
     dpi = st.radio("分辨率（PNG）", [150, 300], format_func=lambda d: f"{d} dpi", horizontal=True)
     link = map_link(layer_ids)

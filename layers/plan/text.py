@@ -16,9 +16,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
 from layers.catalog import load_catalog
 from layers.paths import GEODATA
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 TEXT_DIR = GEODATA / "plan_text"
 
@@ -214,3 +218,28 @@ def as_json(folder: Path = TEXT_DIR) -> list[dict]:
         }
         for p in load_paragraphs(folder)
     ]
+
+
+def feature_bounds(frames: Iterable[tuple[str, "gpd.GeoDataFrame"]]) -> dict[str, tuple[float, float, float, float]]:
+    """Selection → lon/lat bounds of every feature it selects (a line's segments together).
+
+    ``frames`` are (layer id, GeoDataFrame in EPSG:4326) pairs; used to centre the
+    map on a linked name.
+    """
+    found: dict[str, tuple[float, float, float, float]] = {}
+    for layer_id, gdf in frames:
+        for record, geometry in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry):
+            sel = selection_of(layer_id, record)
+            if sel is None or geometry is None or geometry.is_empty:
+                continue
+            b = geometry.bounds
+            old = found.get(sel)
+            found[sel] = b if old is None else (min(old[0], b[0]), min(old[1], b[1]), max(old[2], b[2]), max(old[3], b[3]))
+    return found
+
+
+def caption(para: Paragraph, limit: int = 120) -> str:
+    """The paragraph as one plain line for a map's caption, cut to ``limit`` characters."""
+    plain = re.sub(r"\s+", " ", para.text).strip()
+    body = f"规划原文（{para.ref}）：{plain}"
+    return body if len(body) <= limit else body[: limit - 1] + "…"

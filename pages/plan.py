@@ -1,0 +1,28 @@
+"""读纲要: the plan's spatial text (第五章, the spatial 专栏) beside the map, linked both ways.
+
+``/plan?p=<paragraph id>`` opens a paragraph; ``sel``/``layers``/``c``/``z`` carry
+the map as on every map page.  A name in the text opens its feature on the map;
+a click on the map marks and scrolls to the sentences that name the feature.
+"""
+
+import streamlit as st
+
+from layers import mapview, ui
+from layers.plan import text
+from ui import plan_reader
+
+ui.require_frame()
+
+st.title("读纲要")
+st.caption(
+    "第五章 发展空间布局、空间类专栏及界定园区与城镇的章节原文。点击文中带下划线的名称在地图上查看；"
+    "点击地图上的要素，标出提及它的段落。黄底文字为已更正的识别错误，悬停可见原文写法与原因。"
+)
+text_column, map_column = st.columns([1, 1], gap="medium")
+with map_column:
+    clicked = mapview.map_view("plan", height=640)
+    current = st.query_params.get("p")
+    if current and text.paragraph(current):
+        st.page_link(ui.page_info("briefing").file, label="用本段原文作图注出简报图 ›", query_params={"from": "plan", "p": current})
+with text_column:
+    plan_reader.reader(clicked)
