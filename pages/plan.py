@@ -20,6 +20,7 @@ st.caption(
 )
 text_column, map_column = st.columns([1, 1], gap="medium")
 with map_column:
+    plan_reader.focus_map()
     clicked = mapview.map_view("plan", height=640)
     current = st.query_params.get("p")
     if current and text.paragraph(current):

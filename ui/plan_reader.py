@@ -2,8 +2,8 @@
 
 The text is built as HTML here, every piece of plan text through
 ``html.escape`` (never Markdown), with links as real ``<a href>`` elements that
-reopen the page at ``/plan?p=<paragraph>&sel=<feature>&c=…&z=…`` (a full
-reload: the map then centres on and highlights the feature).  A click on the
+reopen the page at ``/plan?p=<paragraph>&sel=<feature>`` (a full reload: the
+map then centres on and highlights the feature, and ``c``/``z`` join the URL).  A click on the
 map reruns the script; the paragraphs naming the clicked feature are marked
 and a small script scrolls the first one into view.
 """
@@ -170,40 +170,48 @@ def _scroll_script(target: str, to_map: bool) -> str:
     if not PARAGRAPH_ID.match(target):
         return ""
     return (
-        "<script>(function(){var d=window.parent&&window.parent.document?window.parent.document:document;"
+        "<script>(function(){"
         f"var target={json.dumps('para-' + target)};var toMap={json.dumps(to_map)};"
-        "function go(){var el=document.getElementById(target)||d.getElementById(target);"
+        "function scroller(n){while(n&&n.parentElement){n=n.parentElement;var s=getComputedStyle(n).overflowY;"
+        "if((s==='auto'||s==='scroll')&&n.scrollHeight>n.clientHeight){return n;}}return null;}"
+        "function go(){var el=document.getElementById(target);"
         "var map=document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
         "if(!el){return setTimeout(go,200);}"
-        "el.scrollIntoView({block:'center'});"
-        "if(toMap&&map&&640>window.innerWidth){map.scrollIntoView({block:'start'});}}"
+        "var box=scroller(el);var phone=640>window.innerWidth;"
+        "if(box){box.scrollTop+=el.getBoundingClientRect().top-box.getBoundingClientRect().top-box.clientHeight/4;}"
+        "if(phone||!box){el.scrollIntoView({block:'center'});}"
+        "if(toMap&&map&&phone){map.scrollIntoView({block:'start'});}}"
         "setTimeout(go,300);})();</script>"
     )
 
 
-def _view_params(sel: str, carry: dict[str, str]) -> dict[str, str]:
-    params = {"sel": sel, **carry}
-    bounds = _bounds().get(sel)
-    if bounds:
-        params["c"] = f"{(bounds[1] + bounds[3]) / 2:.4f},{(bounds[0] + bounds[2]) / 2:.4f}"
-        params["z"] = str(records.zoom_for(bounds))
-    return params
+Bounds = dict[str, tuple[float, float, float, float]]
 
 
 @st.cache_resource(show_spinner=False)
-def _bounds_cached(stamps: tuple[float, ...]) -> dict[str, tuple[float, float, float, float]]:
+def _bounds_cached(stamps: tuple[float, ...]) -> Bounds:
     loads = frame.load_layers(list(VIEWS[PAGE].layers))
     return text.feature_bounds((load.spec.id, load.gdf) for load in loads if load.ok)
 
 
-def _bounds() -> dict[str, tuple[float, float, float, float]]:
+def feature_bounds() -> Bounds:
+    """Selection → bounds of the features the plan page's map can show (cached per data version)."""
     loads = frame.load_layers(list(VIEWS[PAGE].layers))
     return _bounds_cached(tuple(store.file_stamp(load.spec) for load in loads))
 
 
+def focus_map() -> None:
+    """A link from the text carries ``sel`` only: centre the map on that feature (``c``/``z`` into the URL)."""
+    params = st.query_params
+    box = feature_bounds().get(params.get("sel") or "")
+    if box and not params.get("c"):
+        params["c"] = f"{(box[1] + box[3]) / 2:.4f},{(box[0] + box[2]) / 2:.4f}"
+        params["z"] = str(records.zoom_for(box))
+
+
 def plan_url(pid: str, sel: str | None = None, carry: dict[str, str] | None = None) -> str:
-    """``/plan?p=…`` (with the feature's map view when ``sel`` is given), under the app's base path."""
-    params = {"p": pid, **(_view_params(sel, carry or {}) if sel else {})}
+    """``/plan?p=…`` (and ``sel``, the map's layers and basemap when given), under the app's base path."""
+    params = {"p": pid, **({"sel": sel} if sel else {}), **(carry or {})}
     return f"{frame.base_path()}/{PAGE}?{urlencode(params, safe=',:')}"
 
 
@@ -249,8 +257,9 @@ def reader(clicked: dict[str, Any] | None) -> None:
         st.html(html_text)
     from_link = bool(current and state.selected and selected == state.selected)
     target = current if from_link or (current and not naming) else (naming[0].id if naming else current)
-    if target and not query:
-        st.html(_scroll_script(target, to_map=from_link), unsafe_allow_javascript=True)
+    script = _scroll_script(target, to_map=from_link) if target and not query else ""
+    if script:
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def mentions(layer_id: str, record: dict[str, Any]) -> None:

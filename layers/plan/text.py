@@ -145,12 +145,16 @@ def find_links(text: str, entries: tuple[Entry, ...], unlinked: tuple[str, ...] 
     found: list[Link] = []
     names = [(e.name, e) for e in entries] + [(name, None) for name in unlinked]
     for name, entry in sorted(names, key=lambda item: (-len(item[0]), item[0], item[1] is None)):
-        for m in re.finditer(re.escape(name), text):
-            if any(taken[m.start() : m.end()]):
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if any(taken[start:end]):
+                start = text.find(name, start + 1)
                 continue
-            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+            taken[start:end] = [True] * len(name)
             if entry is not None:
-                found.append(Link(m.start(), m.end(), m.group(0), entry))
+                found.append(Link(start, end, name, entry))
+            start = text.find(name, end)
     return sorted(found, key=lambda link: link.start)
 
 
