@@ -55,14 +55,14 @@ def view_extent() -> str | None:
         return None
 
 
-CAPTION_LIMIT = 120
+CAPTION_LIMIT = 46  # one line under the title, on A4 portrait too (the sheet does not wrap it)
 
 
 def plan_caption() -> str:
     """图注：规划原文 — the paragraph a 读纲要 link (``p=``) came from, plain text, when kept."""
     pid = st.query_params.get("p")
     para = text.paragraph(pid) if pid else None
-    if para is None or not st.toggle("图注：规划原文", value=True, help="把链接所在段落的原文印在副标题之后"):
+    if para is None or not st.toggle("图注：规划原文", value=True, help="开启时，图名下方印规划原文（可删改），代替副标题"):
         return ""
     value = st.text_area("图注", text.caption(para, CAPTION_LIMIT), max_chars=CAPTION_LIMIT)
     return " ".join(value.split())
@@ -92,7 +92,7 @@ with controls:
     title = st.text_input("图名", DEFAULT_TITLE)
     subtitle = st.text_input("副标题", f"{extents.label(extent)} · 据{PLAN_NAME}绘制")
     caption = plan_caption()
-    subtitle = f"{subtitle} · {caption}" if caption else subtitle
+    subtitle = caption or subtitle
     paper = st.radio("纸张", list(export.PAPERS), format_func=lambda p: export.PAPERS[p].label, horizontal=True)
     dpi = st.radio("分辨率（PNG）", [150, 300], format_func=lambda d: f"{d} dpi", horizontal=True)
     link = map_link(layer_ids)

@@ -162,4 +162,4 @@ def test_briefing_offers_the_paragraph_as_caption():
     assert not at.exception
     assert at.toggle[0].label == "图注：规划原文" and at.toggle[0].value
     caption = at.text_area[0].value
-    assert caption.startswith("规划原文（第五章第一节）：一圈：株醴都市圈。") and len(caption) <= 120
+    assert caption.startswith("“一圈：株醴都市圈。") and caption.endswith("…”（纲要第五章第一节）") and len(caption) <= 46

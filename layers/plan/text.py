@@ -242,8 +242,10 @@ def feature_bounds(frames: Iterable[tuple[str, "gpd.GeoDataFrame"]]) -> dict[str
     return found
 
 
-def caption(para: Paragraph, limit: int = 120) -> str:
-    """The paragraph as one plain line for a map's caption, cut to ``limit`` characters."""
+def caption(para: Paragraph, limit: int = 46) -> str:
+    """The paragraph as one quoted plain line with its place in the plan, at most ``limit`` characters."""
     plain = re.sub(r"\s+", " ", para.text).strip()
-    body = f"规划原文（{para.ref}）：{plain}"
-    return body if len(body) <= limit else body[: limit - 1] + "…"
+    source = f"（纲要{para.ref}）"
+    room = limit - len(source) - 2
+    quote = plain if len(plain) <= room else plain[: room - 1] + "…"
+    return f"“{quote}”{source}"
