@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.live import MAP_IFRAME, launch, map_frame, offline_context, streamlit_server, wait_for_app
+from benchmarks.live import (
+    MAP_IFRAME,
+    launch,
+    map_frame,
+    offline_context,
+    streamlit_server,
+    wait_for_app,
+)
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser

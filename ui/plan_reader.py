@@ -3,9 +3,9 @@
 The text is built as HTML here, every piece of plan text through
 ``html.escape`` (never Markdown), with links as real ``<a href>`` elements that
 reopen the page at ``/plan?p=<paragraph>&sel=<feature>`` (a full reload: the
-map then centres on and highlights the feature, and ``c``/``z`` join the URL).  A click on the
-map reruns the script; the paragraphs naming the clicked feature are marked
-and a small script scrolls the first one into view.
+map then centres on and highlights the feature, and ``c``/``z`` join the URL).
+A click on the map reruns the script; the paragraphs naming the clicked feature
+are marked and a small script scrolls the first one into view.
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from itertools import groupby
-from typing import Any, Callable
+from collections.abc import Callable
+from itertools import groupby, pairwise
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from layers import mapview, records, store
-from layers.escape import escape_markdown
 from layers import ui as frame
+from layers.escape import escape_markdown
 from layers.plan import text
 from layers.views import VIEWS
 
@@ -75,7 +76,7 @@ def paragraph_html(
     for start, end in para.cells():
         cuts = sorted({start, end, *(p for a, b, _, _ in marks for p in (a, b) if start < p < end)})
         pieces = []
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             active = {kind: obj for s, e, kind, obj in marks if s <= a and b <= e}
             pieces.append((active.get("link"), _piece(body[a:b], active, selected)))
         out = []
@@ -230,7 +231,7 @@ def reader(clicked: dict[str, Any] | None) -> None:
     state = frame.url_state()
     current = params.get("p")
     if current and text.paragraph(current) is None:
-        st.warning(f"没有编号为 “{current}” 的段落，已显示全文。")
+        st.warning(f"没有编号为 “{escape_markdown(current)}” 的段落，已显示全文。")
         current = None
     selected = clicked_selection(clicked) or state.selected
     carry = {k: params[k] for k in ("bm", "layers") if params.get(k)}
@@ -238,12 +239,13 @@ def reader(clicked: dict[str, Any] | None) -> None:
     paragraphs = list(text.load_paragraphs())
     if query:
         paragraphs = text.search(query)
-        st.caption(f"“{query}”出现在 {len(paragraphs)} 段中。" if paragraphs else f"没有段落包含“{query}”。")
+        shown = escape_markdown(query)
+        st.caption(f"“{shown}”出现在 {len(paragraphs)} 段中。" if paragraphs else f"没有段落包含“{shown}”。")
     with st.expander("目录", expanded=False):
         st.html(contents_html())
     naming = text.paragraphs_naming(selected) if selected else []
     if selected:
-        name = selected.split(":", 1)[-1]
+        name = escape_markdown(selected.split(":", 1)[-1])
         st.caption(f"规划原文提及所选要素的有 {len(naming)} 段（已标出）。" if naming else f"所选要素（{name}）在本页收录的原文中没有被点名。")
     html_text = reader_html(
         paragraphs,

@@ -23,14 +23,14 @@ from layers.paths import GEODATA, SEED
 
 OUT = GEODATA / "plan_text"
 
-# (id prefix, first line, last line, heading the first line starts with).
-# Chapters and sections; columns inside a range are carved out (see COLUMNS).
-SCOPE: tuple[tuple[str, int, int, str], ...] = (
-    ("c5", 393, 472, "第五章"),
-    ("c6s3", 572, 617, "第三节 实施园区提质升级工程"),
-    ("c12", 1127, 1170, "第十二章"),
-    ("c12s5", 1203, 1218, "第五节 统筹城乡一体发展"),
-    ("c14s4", 1344, 1347, "第四节 打造清水塘示范片区"),
+# (first line, last line, heading the first line starts with): chapters and sections.
+# Columns inside a range are carved out (see COLUMNS); ids come from the 章/节 headings.
+SCOPE: tuple[tuple[int, int, str], ...] = (
+    (393, 472, "第五章"),
+    (572, 617, "第三节 实施园区提质升级工程"),
+    (1127, 1170, "第十二章"),
+    (1203, 1218, "第五节 统筹城乡一体发展"),
+    (1344, 1347, "第四节 打造清水塘示范片区"),
 )
 # 专栏 number → (first line, last line, kind): "table" rows split into cells at tabs,
 # "list" items are one cell each.
@@ -70,10 +70,11 @@ class Fragment:
     lines: list[int]
     fixes: list[Fix] = field(default_factory=list)
 
-    def extend(self, other: "Fragment", sep: str = "") -> None:
-        shift = len(self.text) + len(sep)
+    def extend(self, other: Fragment) -> None:
+        """Append a page-broken continuation, shifting its corrections."""
+        shift = len(self.text)
         self.fixes += [Fix(f.start + shift, f.end + shift, f.seed, f.reason) for f in other.fixes]
-        self.text += sep + other.text
+        self.text += other.text
         self.lines += other.lines
 
 
@@ -168,7 +169,7 @@ def _expect(lines: list[str], number: int, heading: str) -> None:
         raise SourceError(f"规划文本第 {number} 行应以「{heading}」开头：种子文本版本不符")
 
 
-def _column_records(lines: list[str], number: int, fixes) -> list[dict]:
+def _column_records(lines: list[str], number: int, fixes: dict[int, list[dict[str, str]]]) -> list[dict]:
     first, last, kind = COLUMNS[number]
     head = COLUMN_HEADING.match(clean(lines[first - 1]))
     if not head or int(head.group(1)) != number:
@@ -188,7 +189,7 @@ def _column_records(lines: list[str], number: int, fixes) -> list[dict]:
     return out
 
 
-def _section_records(lines: list[str], prefix: str, first: int, last: int, fixes) -> list[dict]:
+def _section_records(lines: list[str], first: int, last: int, fixes: dict[int, list[dict[str, str]]]) -> list[dict]:
     """Paragraphs of a chapter/section range, page-broken sentences re-joined, columns left out."""
     carved = {n for a, b, _ in COLUMNS.values() for n in range(a, b + 1)}
     out: list[dict] = []
@@ -200,7 +201,7 @@ def _section_records(lines: list[str], prefix: str, first: int, last: int, fixes
         nonlocal current
         if current is None:
             return
-        key = _section_key(prefix, ctx)
+        key = _section_key(ctx)
         counters[key] = counters.get(key, 0) + 1
         out.append(_record(f"{key}p{counters[key]}", ctx, current, "p"))
         current = None
@@ -236,7 +237,8 @@ def _number(word: str) -> int:
     return CHINESE_DIGITS.index(core[0]) + 1 + (10 if len(core) > 1 else 0)
 
 
-def _section_key(prefix: str, ctx: Context) -> str:
+def _section_key(ctx: Context) -> str:
+    """``c5`` for a chapter's opening paragraphs, ``c5s1`` within 第一节."""
     chapter = f"c{_number(ctx.chapter.split(' ')[0])}"
     if ctx.section:
         return f"{chapter}s{_number(ctx.section.split(' ')[0])}"
@@ -249,14 +251,14 @@ def extract(seed: Path = SEED, fixes_dir: Path = OUT) -> list[dict]:
         raise SourceError(f"找不到规划文本：{seed}")
     lines = seed.read_text(encoding="utf-8").splitlines()
     fixes = corrections(fixes_dir)
-    blocks: list[tuple[int, list[dict]]] = []
-    for prefix, first, last, heading in SCOPE:
+    found: list[dict] = []
+    for first, last, heading in SCOPE:
         _expect(lines, first, heading)
-        blocks.append((first, _section_records(lines, prefix, first, last, fixes)))
-    for number, (first, _, _) in COLUMNS.items():
-        blocks.append((first, _column_records(lines, number, fixes)))
+        found += _section_records(lines, first, last, fixes)
+    for number in COLUMNS:
+        found += _column_records(lines, number, fixes)
     # A column inside a section range goes between the paragraphs around it.
-    paragraphs = sorted((p for _, records in blocks for p in records), key=lambda p: p["seed_lines"][0])
+    paragraphs = sorted(found, key=lambda p: p["seed_lines"][0])
     used = {n for p in paragraphs for n in p["seed_lines"]}
     unused = [n for n in fixes if n not in used]
     if unused:
@@ -274,4 +276,5 @@ def write(paragraphs: list[dict], out_dir: Path = OUT) -> Path:
 
 
 def build_text(out_dir: Path = OUT) -> Path:
+    """Extract from the seed with the committed corrections; write ``paragraphs.jsonl`` into ``out_dir``."""
     return write(extract(fixes_dir=OUT), out_dir)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from layers.catalog import load_catalog
 from layers.paths import GEODATA
@@ -224,7 +225,7 @@ def as_json(folder: Path = TEXT_DIR) -> list[dict]:
     ]
 
 
-def feature_bounds(frames: Iterable[tuple[str, "gpd.GeoDataFrame"]]) -> dict[str, tuple[float, float, float, float]]:
+def feature_bounds(frames: Iterable[tuple[str, gpd.GeoDataFrame]]) -> dict[str, tuple[float, float, float, float]]:
     """Selection → lon/lat bounds of every feature it selects (a line's segments together).
 
     ``frames`` are (layer id, GeoDataFrame in EPSG:4326) pairs; used to centre the
