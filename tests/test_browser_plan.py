@@ -106,3 +106,20 @@ def test_on_a_phone_text_and_map_stack_and_tapping_a_name_scrolls_to_the_map(bro
     expect(page.locator(MAP_IFRAME)).to_be_in_viewport()
     page.screenshot(path=str(artifacts_dir() / "plan-phone.png"))
     context.close()
+
+
+def test_contents_jump_to_a_column_and_links_work_from_the_keyboard(browser, server):
+    from playwright.sync_api import expect
+
+    context, page = new_page(browser)
+    open_plan(page, server + "/plan")
+    page.get_by_text("目录", exact=True).click()
+    page.get_by_role("navigation", name="目录").get_by_role("link", name="专栏25 城镇等级体系结构").click()
+    expect(page.locator("#para-col25r1")).to_be_in_viewport()
+    link = page.locator("#para-col25r4").get_by_role("link", name="在地图上查看：淦田")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sel=town_hierarchy**", timeout=30_000)
+    frame = open_plan(page)
+    assert frame.locator(f'path.zzp-town_hierarchy[stroke="{MAGENTA}"]').count() == 1
+    context.close()

@@ -73,9 +73,11 @@ def test_the_page_opens_a_paragraph_with_its_feature_selected_and_centred():
     assert "#ff00aa" in args["script"]  # the feature is drawn highlighted
 
 
-def test_an_unknown_paragraph_id_says_so():
+def test_an_unknown_paragraph_id_says_so_without_rendering_it():
     at = open_plan(p="c99p1")
     assert any("c99p1" in w.value for w in at.warning)
+    at = open_plan(p="[点我](javascript:alert(1))")
+    assert any(r"\[点我\]\(javascript:alert\(1\)\)" in w.value for w in at.warning)
 
 
 def test_clicking_a_feature_marks_and_scrolls_to_the_sentences_naming_it():

@@ -179,7 +179,8 @@ def test_matching_takes_the_longest_name_and_unlinked_names_block_shorter_ones()
 def test_a_feature_leads_to_the_paragraphs_that_name_it():
     naming = [p.id for p in text.paragraphs_naming("park-liling-etdz")]
     assert "col12r7" in naming and "c5s1p5" in naming
-    assert text.spans_naming("col12r7", "park-liling-etdz") == [(0, 5)]
+    [link] = [li for li in text.all_links()["col12r7"] if li.selection == "park-liling-etdz"]
+    assert (link.start, link.end) == (0, 5)
     towns = [p.id for p in text.paragraphs_naming("town_hierarchy:鹿原")]
     assert "col25r5" in towns
 

@@ -50,11 +50,6 @@ class Paragraph:
     text: str
     fixes: tuple[Fix, ...]
 
-    @property
-    def heading(self) -> str:
-        """The heading this paragraph sits under (section, or the 专栏's title)."""
-        return self.column or self.section or self.chapter
-
     def cells(self) -> list[tuple[int, int]]:
         """(start, end) of each table cell; a paragraph is one cell."""
         spans, start = [], 0
@@ -186,11 +181,6 @@ def paragraphs_naming(sel: str, folder: Path = TEXT_DIR) -> list[Paragraph]:
     """Every paragraph that names the feature selected by ``sel``, in the plan's order."""
     ids = set(_naming(folder).get(sel, ()))
     return [p for p in load_paragraphs(folder) if p.id in ids]
-
-
-def spans_naming(pid: str, sel: str, folder: Path = TEXT_DIR) -> list[tuple[int, int]]:
-    """Where in paragraph ``pid`` the feature ``sel`` is named."""
-    return [(link.start, link.end) for link in all_links(folder).get(pid, ()) if link.selection == sel]
 
 
 def search(query: str, folder: Path = TEXT_DIR) -> list[Paragraph]:
