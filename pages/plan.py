@@ -24,6 +24,7 @@ with map_column:
     clicked = mapview.map_view("plan", height=640)
     current = st.query_params.get("p")
     if current and text.paragraph(current):
-        st.page_link(ui.page_info("briefing").file, label="用本段原文作图注出简报图 ›", query_params={"from": "plan", "p": current})
+        view = {k: st.query_params[k] for k in ("layers", "bm") if st.query_params.get(k)}
+        st.page_link(ui.page_info("briefing").file, label="用本段原文作图注出简报图 ›", query_params={"from": "plan", "p": current, **view})
 with text_column:
     plan_reader.reader(clicked)
