@@ -2,7 +2,8 @@
 
     list [--json]                 every catalog layer with its feature count
     validate PATH... | --all      check files, or every catalog layer against its declaration
-    build boundaries|plan|all     rebuild layers from their sources
+    build boundaries|plan|text|all  rebuild layers (and the plan text) from their sources
+    text --json                   the plan's spatial text with its links to map features
     assets                        verify and place the browser files the maps load
 
 Exit status is 0 when everything is fine and 1 when a problem was found; each
@@ -102,6 +103,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.target in ("plan", "all"):
         for layer_id, path in build_plan().items():
             print(f"写入 {layer_id}: {_relative(path)}")
+    if args.target in ("text", "all"):
+        from layers.build import merge_ocr_corrections
+        from layers.build.plan_text import build_text
+
+        print(f"写入规划原文: {_relative(build_text())}")
+        print(f"写入 ocr_corrections: {_relative(merge_ocr_corrections())}")
+    return 0
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    from layers.plan import text
+
+    rows = text.as_json()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['id']}\t{row['ref']}\t{len(row['links'])} 处链接\t{row['text'][:40]}")
     return 0
 
 
@@ -167,8 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_val.add_argument("--all", action="store_true", help="检查目录中的全部图层（含属性与来源）")
     p_val.set_defaults(func=cmd_validate)
     p_build = sub.add_parser("build", help="从来源重建图层")
-    p_build.add_argument("target", choices=["boundaries", "plan", "all"])
+    p_build.add_argument("target", choices=["boundaries", "plan", "text", "all"])
     p_build.set_defaults(func=cmd_build)
+    p_text = sub.add_parser("text", help="规划原文（第五章与空间专栏）及其链接的地图要素")
+    p_text.add_argument("--json", action="store_true", help="输出 JSON 数组：{id, ref, text, links}")
+    p_text.set_defaults(func=cmd_text)
     p_assets = sub.add_parser("assets", help="校验并放置地图所需的浏览器文件（应用启动时也会自动完成）")
     p_assets.set_defaults(func=cmd_assets)
     p_export = sub.add_parser("export", help="导出简报地图（PNG、PDF 或单文件 HTML）")

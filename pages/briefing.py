@@ -28,6 +28,7 @@ with controls:
     extent = st.selectbox("范围", ([view] if view else []) + extents.choices(), format_func=extents.label)
     title = st.text_input("图名", briefing.DEFAULT_TITLE, max_chars=export.TEXT_LIMITS["图名"])
     subtitle = st.text_input("副标题", f"{extents.label(extent)} · 据{briefing.PLAN_NAME}绘制", max_chars=export.TEXT_LIMITS["副标题"])
+    subtitle = briefing.plan_caption() or subtitle
     paper = st.radio("纸张", list(export.PAPERS), format_func=lambda p: export.PAPERS[p].label, horizontal=True)
     dpi = st.radio("分辨率（PNG）", [150, 300], format_func=lambda d: f"{d} dpi", horizontal=True)
     link = briefing.map_link(layer_ids)

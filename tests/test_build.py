@@ -2,7 +2,7 @@
 
 import pytest
 
-from layers.build import build_plan
+from layers.build import build_plan, ocr_logs
 from layers.build.common import Gazetteer, SourceError, read_table
 from layers.paths import GEODATA
 
@@ -30,6 +30,6 @@ def test_gazetteer_rejects_swapped_coordinates(tmp_path):
 
 
 def test_every_ocr_correction_is_logged_once():
-    rows = [r for path in sorted((GEODATA / "sources").glob("ocr_*.csv")) for r in read_table(path.stem)]
+    rows = [r for path in ocr_logs() for r in read_table(path.stem, path.parent)]
     merged = read_table("ocr_corrections", GEODATA)
     assert {(r["seed_form"], r["corrected"], r["line"]) for r in rows} == {(r["seed_form"], r["corrected"], r["line"]) for r in merged}

@@ -15,6 +15,7 @@ from functools import partial
 import streamlit as st
 
 from layers import export
+from layers.plan import text
 from layers.region import extents
 from layers.web.escape import escape_markdown
 from ui import frame
@@ -53,6 +54,19 @@ def view_extent() -> str | None:
     except extents.ExtentError as exc:
         st.caption(f"链接中的地图范围无法识别，已忽略：{escape_markdown(exc)}")
         return None
+
+
+CAPTION_LIMIT = 46  # one line under the title, on A4 portrait too (the sheet does not wrap it)
+
+
+def plan_caption() -> str:
+    """图注：规划原文 — the paragraph a 读纲要 link (``p=``) came from, plain text, when kept."""
+    pid = st.query_params.get("p")
+    para = text.paragraph(pid) if pid else None
+    if para is None or not st.toggle("图注：规划原文", value=True, help="开启时，图名下方印规划原文（可删改），代替副标题"):
+        return ""
+    value = st.text_area("图注", text.caption(para, CAPTION_LIMIT), max_chars=CAPTION_LIMIT)
+    return " ".join(value.split())
 
 
 @st.cache_data(show_spinner="正在生成预览…", max_entries=16)

@@ -37,6 +37,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/transport.py", "交通网络", ":material/train:", "transport"),
     PageInfo("pages/parks_towns.py", "园区与小镇", ":material/factory:", "parks_towns"),
     PageInfo("pages/projects.py", "项目库", ":material/list_alt:", "projects"),
+    PageInfo("pages/plan.py", "读纲要", ":material/menu_book:", "plan"),
     PageInfo("pages/briefing.py", "简报出图", ":material/print:", "briefing"),
     PageInfo("pages/indicators.py", "指标", ":material/monitoring:", "indicators"),
     PageInfo("pages/upload.py", "叠加我的数据", ":material/upload_file:", "upload"),

@@ -15,6 +15,7 @@ from layers.plan import indicators
 from layers.web.escape import escape_markdown
 from ui import frame, loaders
 
+
 @st.cache_data(show_spinner=False)
 def tables() -> indicators.Tables:
     """The indicator tables, read once per process."""

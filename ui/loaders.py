@@ -6,10 +6,12 @@ without a restart; one broken layer disables only itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from layers.io import store
-from layers.io.catalog import load_catalog
+from layers.io.catalog import LayerSpec, load_catalog
 from layers.web.display import DisplayLayer, prepare
 
 
@@ -43,3 +45,21 @@ def display_layer(layer_id: str, stamp: float, datum: str) -> DisplayLayer | Non
     """A layer's display-ready data for a basemap datum, cached across sessions (None if broken)."""
     load = layer_load(layer_id)
     return prepare(load.spec, load.gdf, datum) if load.ok else None
+
+
+def full_feature(properties: dict[str, Any] | None) -> tuple[LayerSpec, dict[str, Any]] | None:
+    """The clicked feature's complete record, from the full-resolution layer.
+
+    The browser only gets the properties its popups need; ``_layer`` and
+    ``_row`` lead back to everything else.
+    """
+    if not properties or "_layer" not in properties:
+        return None
+    try:
+        load = layer_load(str(properties["_layer"]))
+        row = load.gdf.iloc[int(properties["_row"])] if load.ok else None
+    except (KeyError, ValueError, IndexError, TypeError):
+        return None
+    if row is None:
+        return None
+    return load.spec, {k: v for k, v in row.items() if k != "geometry"}

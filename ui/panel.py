@@ -7,33 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from layers.io.catalog import LayerSpec, load_catalog
+from layers.io.catalog import load_catalog
 from layers.web.escape import escape_markdown
-from ui import frame, loaders
-
-
-def full_feature(properties: dict[str, Any] | None) -> tuple[LayerSpec, dict[str, Any]] | None:
-    """The clicked feature's complete record, from the full-resolution layer.
-
-    The browser only gets the properties its popups need; ``_layer`` and
-    ``_row`` lead back to everything else.
-    """
-    if not properties or "_layer" not in properties:
-        return None
-    try:
-        load = loaders.layer_load(str(properties["_layer"]))
-        row = load.gdf.iloc[int(properties["_row"])] if load.ok else None
-    except (KeyError, ValueError, IndexError, TypeError):
-        return None
-    if row is None:
-        return None
-    return load.spec, {k: v for k, v in row.items() if k != "geometry"}
+from ui import frame, loaders, plan_reader
 
 
 def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图上的要素查看详情。") -> None:
     """The panel beside a map: the clicked feature's attributes, plan text, provenance, record link."""
     catalog = load_catalog()
-    found = full_feature(properties)
+    found = loaders.full_feature(properties)
     if found is None:
         st.caption(hint)
         return
@@ -43,6 +25,7 @@ def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图
     quote = record.get("quote") or record.get("excerpt")
     if quote:
         st.markdown(f"> {escape_markdown(quote)}")
+    plan_reader.mentions(spec.id, record)
     record_id = record.get(spec.record_field) if spec.record_field else None
     if record_id and spec.id != "projects":
         st.page_link(frame.page_info("projects").file, label="查看项目详情 ›", query_params={"id": record_id})

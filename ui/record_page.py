@@ -12,6 +12,7 @@ from layers.plan import records
 from layers.web import mapbuild, urls
 from layers.web.display import prepare
 from layers.web.escape import escape_markdown
+from ui import plan_reader
 from ui.frame import base_path, page_info
 from ui.loaders import layer_load
 from ui.sidebar import current_basemap, tianditu_key
@@ -40,6 +41,7 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
         st.markdown("**规划原文**")
         st.markdown("> " + records.highlight(record["excerpt"], record["name"], record.get("alias", "")))
         st.caption(f"位置：{record['method']}；精度：{record['accuracy']}" + (f"；{record['note']}" if record.get("note") else ""))
+        plan_reader.mentions("projects", record)
         page, params = records.map_link(record, row.geometry)
         st.page_link(page_info(page).file, label="在地图中查看 ›", query_params=params)
         related = [r for r in str(record.get("related") or "").split(";") if r]

@@ -1,7 +1,8 @@
 """``python -m layers build plan``: rebuild every plan layer from ``geodata/sources/``.
 
 Each builder returns a list of feature dicts; this module writes them and
-merges the per-topic OCR correction logs into ``geodata/ocr_corrections.csv``.
+merges the per-topic OCR correction logs (``geodata/sources/ocr_*.csv`` and the
+plan text's ``geodata/plan_text/ocr_text.csv``) into ``geodata/ocr_corrections.csv``.
 """
 
 from __future__ import annotations
@@ -26,11 +27,16 @@ from layers.paths import GEODATA
 OCR_COLUMNS = ("seed_form", "corrected", "where", "line")
 
 
+def ocr_logs() -> list[Path]:
+    """Every per-topic OCR correction log: the layer sources' and the plan text's."""
+    return [*sorted(SOURCES.glob("ocr_*.csv")), *sorted((GEODATA / "plan_text").glob("ocr_*.csv"))]
+
+
 def merge_ocr_corrections(out_dir: Path = GEODATA) -> Path:
     """One sorted, de-duplicated log of every OCR correction made in the sources."""
     rows = {}
-    for path in sorted(SOURCES.glob("ocr_*.csv")):
-        for row in read_table(path.stem):
+    for path in ocr_logs():
+        for row in read_table(path.stem, path.parent):
             key = (row["seed_form"], row["corrected"], row["where"], row["line"])
             rows[key] = row
     path = out_dir / "ocr_corrections.csv"

@@ -26,8 +26,8 @@ from layers.build.common import (
     split_list,
 )
 from layers.crs import WGS84
-from layers.region import METRIC_CRS, URBAN_DISTRICTS
 from layers.paths import GEODATA
+from layers.region import METRIC_CRS, URBAN_DISTRICTS
 
 KM = 1000.0
 SCHEMATIC = "示意"

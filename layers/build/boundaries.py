@@ -18,9 +18,9 @@ import shapely
 from shapely.geometry import shape
 
 from layers import crs
+from layers.io.writer import write_geojson
 from layers.paths import GEODATA
 from layers.region import area_km2
-from layers.io.writer import write_geojson
 
 CITY_NAME = "株洲市"
 # Official land area of 株洲市 (湖南省统计年鉴), used to check the outlines.

@@ -23,9 +23,9 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import WGS84
-from layers.region import METRIC_CRS
-from layers.paths import GEODATA
 from layers.io.writer import write_geojson
+from layers.paths import GEODATA
+from layers.region import METRIC_CRS
 
 SOURCES = GEODATA / "sources"
 PLAN = "株洲市“十四五”规划纲要"

@@ -16,7 +16,6 @@ from layers.io.store import LayerLoad
 from layers.web.views import home_view
 
 
-
 @dataclass(frozen=True)
 class Hit:
     """One search result: what it is, where it is drawn, and its record (if it has one)."""

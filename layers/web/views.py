@@ -60,6 +60,16 @@ VIEWS: dict[str, View] = {
         frozenset({"neighbour_cities", "admin_counties", "town_hierarchy", "featured_towns", "industrial_parks"}),
         home=frozenset({"town_hierarchy", "featured_towns", "industrial_parks"}),
     ),
+    "plan": View(
+        (
+            "neighbour_cities", "admin_counties", "planning_zones", "protection_pattern", "spatial_structure",
+            "trunk_roads", "rail_network", "expressway_network", "transport_hubs",
+            "industrial_parks", "featured_towns", "town_hierarchy", "projects",
+        ),
+        frozenset({"neighbour_cities", "admin_counties", "spatial_structure", "rail_network", "expressway_network", "industrial_parks"}),
+        where=(("projects", "linked_layer", ""),),
+        on_request=frozenset({"planning_zones", "protection_pattern", "trunk_roads", "transport_hubs", "featured_towns", "projects"}),
+    ),
     "upload": View(
         ("neighbour_cities", "admin_counties", "spatial_structure", "planning_zones", "rail_network", "expressway_network", "town_hierarchy"),
         frozenset({"neighbour_cities", "admin_counties", "spatial_structure"}),
