@@ -113,6 +113,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
+    """``text``: the plan's spatial text with its links to map features (``--json``: a JSON list)."""
     from layers.plan import text
 
     rows = text.as_json()

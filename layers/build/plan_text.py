@@ -58,6 +58,7 @@ SENTENCE_END = "。！？；：”"
 
 @dataclass
 class Fix:
+    """One logged OCR correction inside a paragraph: its span in the corrected text, the seed's spelling, why."""
     start: int
     end: int
     seed: str
@@ -66,6 +67,7 @@ class Fix:
 
 @dataclass
 class Fragment:
+    """Text gathered from seed lines (with the line numbers) before it becomes a paragraph."""
     text: str
     lines: list[int]
     fixes: list[Fix] = field(default_factory=list)
@@ -121,6 +123,7 @@ def apply_line(number: int, raw: str, fixes: dict[int, list[dict[str, str]]]) ->
 
 @dataclass
 class Context:
+    """Where the extraction is in the plan: the current 篇, 章 and 节."""
     part: str = ""
     chapter: str = ""
     section: str = ""
@@ -267,6 +270,7 @@ def extract(seed: Path = SEED, fixes_dir: Path = OUT) -> list[dict]:
 
 
 def write(paragraphs: list[dict], out_dir: Path = OUT) -> Path:
+    """Write the paragraphs as JSON lines (one paragraph per line, so diffs stay reviewable)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "paragraphs.jsonl"
     with path.open("w", encoding="utf-8", newline="\n") as fh:

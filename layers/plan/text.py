@@ -40,6 +40,7 @@ class Fix:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """One paragraph or 专栏 row of the plan: stable id, 篇/章/节/专栏 reference, corrected text, corrections."""
     id: str
     ref: str
     part: str
@@ -76,6 +77,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Link:
+    """A span of a paragraph that names a feature or record (found from the reviewed name index)."""
     start: int
     end: int
     text: str
@@ -103,6 +105,7 @@ def selection_of(layer_id: str, record: dict) -> str | None:
 
 @lru_cache(maxsize=4)
 def load_paragraphs(folder: Path = TEXT_DIR) -> tuple[Paragraph, ...]:
+    """Every extracted paragraph, in the plan's order, from ``geodata/plan_text/paragraphs.jsonl``."""
     rows = []
     with (folder / "paragraphs.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
@@ -117,6 +120,7 @@ def load_paragraphs(folder: Path = TEXT_DIR) -> tuple[Paragraph, ...]:
 
 @lru_cache(maxsize=4)
 def load_index(folder: Path = TEXT_DIR) -> tuple[Entry, ...]:
+    """The reviewed name index: each name or alias and the layer and feature it links to."""
     with (folder / "name_index.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(
             Entry(r["name"].strip(), r["alias_of"].strip(), r["layer"].strip(), r["feature"].strip(), r["note"].strip())
@@ -163,6 +167,7 @@ def all_links(folder: Path = TEXT_DIR) -> dict[str, tuple[Link, ...]]:
 
 
 def paragraph(pid: str, folder: Path = TEXT_DIR) -> Paragraph | None:
+    """The paragraph with this id, or None."""
     return next((p for p in load_paragraphs(folder) if p.id == pid), None)
 
 
