@@ -21,6 +21,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
+from layers import formats
 from layers.catalog import LayerSpec
 from layers.crs import WGS84
 from layers.validation import (
@@ -132,8 +133,10 @@ def read_bytes(path: Path, file: str) -> bytes:
 
 def parse_geojson(raw: bytes, file: str) -> gpd.GeoDataFrame:
     """GeoJSON bytes → WGS-84 GeoDataFrame, strictly (see :func:`read_geojson`)."""
+    formats.check_json_size(raw, file)
     doc = _parse_json(raw, file)
     features = _features(doc, file)
+    formats.check_geojson(features, file)  # features, keys and vertices, before any geometry or frame
     declared = _declared_crs(doc, file)
     problems: list[Problem] = []
     geoms, records = [], []
