@@ -40,7 +40,10 @@ from layers.validation import Problem, VectorDataError
 MAX_FEATURES = 20_000  # everything is inlined into the page: more would stall the browser
 MAX_FIELDS = 500  # distinct property keys (attribute columns) in one file
 MAX_VERTICES = 1_000_000  # in the whole file
-MAX_REPAIR_VERTICES = 50_000  # make_valid on more, self-intersecting, runs for minutes
+# Checking a self-intersecting geometry costs up to the square of its vertices (1 s at 300,000), repairing
+# it more (4 s at 40,000): so one feature is capped, and so is what one file may hand to make_valid.
+MAX_GEOMETRY_VERTICES = 100_000
+MAX_REPAIR_VERTICES = 20_000
 MAX_JSON_VALUES = 5_000_000  # JSON values Python may build while parsing (≈ 300 MB at most)
 
 # The drivers each recognised format may be read with; GeoJSON stays registered for the app's own layers.
@@ -68,6 +71,15 @@ def check_limit(count: int, limit: int, what: str, file: str) -> None:
     """Refuse once a count passes its limit (read at call time, so tests can lower it)."""
     if count > limit:
         raise _refuse(file, f"{what}超过上限 {limit} 个（计得 {count} 个）：请先筛选、简化或分幅后再上传")
+
+
+def check_vertices(counts: Any, total: int, file: str, first: int = 0) -> int:
+    """Vertex ``counts`` of features ``first``, ``first + 1``… against both caps; returns the file's new total."""
+    for i in (index for index, count in enumerate(counts) if count > MAX_GEOMETRY_VERTICES):
+        raise _refuse(file, f"单个要素的顶点超过上限 {MAX_GEOMETRY_VERTICES} 个（计得 {counts[i]} 个）：请先简化", first + i)
+    total += int(sum(counts))
+    check_limit(total, MAX_VERTICES, "顶点", file)
+    return total
 
 
 # ------------------------------------------------------------------ GDAL, restricted at import
@@ -151,7 +163,7 @@ def check_kml(data: bytes, file: str) -> None:
     only ever see well-formed XML of the right shape and size.
     """
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    state: dict[str, Any] = {"root": None, "placemarks": 0, "vertices": 0, "coordinates": False, "in_token": False}
+    state: dict[str, Any] = {"root": None, "placemarks": 0, "vertices": 0, "feature_start": 0, "coordinates": False, "in_token": False}
 
     def doctype(*_: Any) -> None:
         raise _refuse(file, "KML 含有文档类型或实体声明（<!DOCTYPE>/<!ENTITY>），为安全起见已拒绝")
@@ -164,14 +176,17 @@ def check_kml(data: bytes, file: str) -> None:
                 raise _refuse(file, f"不是 KML 文件（根元素是 <{local}>，应为 <kml>）")
         if local == "Placemark":
             state["placemarks"] += 1
+            state["feature_start"] = state["vertices"]
             check_limit(state["placemarks"], MAX_FEATURES, "要素（Placemark）", file)
         elif local == "coord":  # gx:Track: one vertex per element
             state["vertices"] += 1
         state["coordinates"] = local == "coordinates"
         state["in_token"] = False
 
-    def end(_name: str) -> None:
+    def end(name: str) -> None:
         state["coordinates"] = False
+        if name.rsplit(" ", 1)[-1] == "Placemark":
+            check_vertices([state["vertices"] - state["feature_start"]], 0, file, state["placemarks"] - 1)
         check_limit(state["vertices"], MAX_VERTICES, "顶点", file)
 
     def text(chunk: str) -> None:
@@ -218,8 +233,7 @@ def check_geojson(features: list, file: str) -> None:
                 raise _refuse(file, f"属性过多（{len(props)} 个，上限 {MAX_FIELDS} 个）", i)
             keys.update(props)
             check_limit(len(keys), MAX_FIELDS, "不同的属性名", file)
-        vertices += positions(feature.get("geometry"))
-        check_limit(vertices, MAX_VERTICES, "顶点", file)
+        vertices = check_vertices([positions(feature.get("geometry"))], vertices, file, i)
 
 
 _NESTING = {"Point": 0, "MultiPoint": 1, "LineString": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}

@@ -162,8 +162,7 @@ def _read_ogr(
         except _GDAL_ERRORS as exc:
             raise _fail(file, f"图层 {layer!r} 无法读取：{reason(exc)}") from None
         if isinstance(gdf, gpd.GeoDataFrame) and len(gdf):
-            vertices[0] += int(shapely.get_num_coordinates(gdf.geometry.values).sum())
-            formats.check_limit(vertices[0], formats.MAX_VERTICES, "顶点", file)
+            vertices[0] = formats.check_vertices(shapely.get_num_coordinates(gdf.geometry.values), vertices[0], file)
             out.append((str(layer), gdf))
     return out
 
@@ -360,7 +359,7 @@ def _tidy_geometries(gdf: gpd.GeoDataFrame, file: str) -> tuple[gpd.GeoDataFrame
     """2-D, in lon/lat range, valid (repaired where possible); unusable features skipped and noted."""
     notes: list[Problem] = []
     errors: list[Problem] = []
-    keep, geoms = [], []
+    keep, geoms, repaired = [], [], 0
     for i, geom in enumerate(gdf.geometry.values):
         if geom is None or geom.is_empty:
             notes.append(Problem(file, "几何为空或无法解析，已跳过", i))
@@ -370,11 +369,12 @@ def _tidy_geometries(gdf: gpd.GeoDataFrame, file: str) -> tuple[gpd.GeoDataFrame
             errors += out_of_range
             continue
         geom = shapely.force_2d(geom)
-        if not geom.is_valid:
-            reason = "；".join(p.message for p in check_geometries([geom], file))  # "几何无效：自相交（…）"
-            size = shapely.get_num_coordinates(geom)
-            if size > formats.MAX_REPAIR_VERTICES:
-                notes.append(Problem(file, f"{reason}，顶点过多（{size} 个，超过可修复的上限 {formats.MAX_REPAIR_VERTICES} 个），未修复，已跳过", i))
+        invalid = check_geometries([geom], file)  # one validity test; the reason only when invalid
+        if invalid:
+            reason = "；".join(p.message for p in invalid)  # "几何无效：自相交（…）"
+            repaired += shapely.get_num_coordinates(geom)
+            if repaired > formats.MAX_REPAIR_VERTICES:  # make_valid's cost grows faster than the vertex count
+                notes.append(Problem(file, f"{reason}，顶点过多（本文件最多修复共 {formats.MAX_REPAIR_VERTICES} 个顶点），未修复，已跳过", i))
                 continue
             fixed = _repair(geom)
             if fixed is None:

@@ -84,7 +84,7 @@ def test_the_payload_is_real_without_the_guards(tmp_path):
     path = tmp_path / "evil.kml"
     path.write_bytes(PASSWD_VRT)
     code = f"import pyogrio; print(pyogrio.read_dataframe({str(path)!r}).iloc[:, 0].tolist())"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert SECRET_LINE in result.stdout
 
 
@@ -111,7 +111,7 @@ def test_without_the_content_check_gdal_still_cannot_use_the_vrt(tmp_path, monke
 
 def test_the_restriction_holds_whatever_imported_pyogrio_first():
     code = "import pyogrio; import layers.formats; print(sorted(pyogrio.list_drivers()))"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert json.loads(result.stdout.replace("'", '"')) == sorted(formats.KEEP_DRIVERS)
 
 
@@ -139,13 +139,13 @@ def local_server():
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
             self.wfile.write(b"secret,wkt\nfrom-the-intranet,POINT (113 27)\n")
 
-        do_HEAD = do_GET  # noqa: N815
+        do_HEAD = do_GET
 
         def log_message(self, *args):
             pass
@@ -225,7 +225,7 @@ def test_gdal_messages_do_not_show_the_temporary_folder():
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layers", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "layers", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_validate_and_export_refuse_the_payload(tmp_path):
@@ -314,7 +314,32 @@ def test_a_huge_invalid_polygon_is_not_repaired(monkeypatch):
     up = uploads.load_upload("star.geojson", data)
     assert list(up.gdf.index) == [1]
     [note] = up.notes
-    assert note.index == 0 and "顶点过多（201 个，超过可修复的上限 100 个），未修复，已跳过" in note.message
+    assert note.index == 0 and "自相交" in note.message and "顶点过多（本文件最多修复共 100 个顶点），未修复，已跳过" in note.message
+
+
+def test_the_repair_budget_is_shared_by_the_whole_file(monkeypatch):
+    monkeypatch.setattr(formats, "MAX_REPAIR_VERTICES", 150)
+    data = collection([feature(shapely.geometry.mapping(star(100)), name=str(i)) for i in range(3)])
+    up = uploads.load_upload("stars.geojson", data)
+    assert list(up.gdf["name"]) == ["0"]  # 101 vertices repaired; the next 101 would pass 150
+    assert [("make_valid 修复" in n.message, "未修复" in n.message) for n in up.notes] == [(True, False), (False, True), (False, True)]
+
+
+def test_one_huge_feature_is_refused_before_its_validity_is_checked(tmp_path, monkeypatch):
+    monkeypatch.setattr(formats, "MAX_GEOMETRY_VERTICES", 150)
+    monkeypatch.setattr(uploads, "check_geometries", explode)
+    monkeypatch.setattr(reader, "shape", explode)
+    geojson = collection([feature(POINT), feature(shapely.geometry.mapping(star(200)))])
+    with pytest.raises(VectorDataError, match="要素 #1: 单个要素的顶点超过上限 150 个（计得 201 个）"):
+        uploads.load_upload("star.geojson", geojson)
+    coords = " ".join(f"{x},{y}" for x, y in shapely.get_coordinates(star(200)))
+    kml = f"<kml><Placemark><Point><coordinates>113,27</coordinates></Point></Placemark><Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>"
+    with pytest.raises(VectorDataError, match="要素 #1: 单个要素的顶点超过上限 150 个（计得 201 个）"):
+        uploads.load_upload("star.kml", kml.encode())
+    path = tmp_path / "star.gpkg"
+    gpd.GeoDataFrame(geometry=[star(200)], crs="EPSG:4326").to_file(path, driver="GPKG")
+    with pytest.raises(VectorDataError, match="要素 #0: 单个要素的顶点超过上限 150 个（计得 201 个）"):
+        uploads.load_upload("star.gpkg", path.read_bytes())
 
 
 def test_a_small_invalid_polygon_is_still_repaired():
