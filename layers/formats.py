@@ -104,11 +104,11 @@ def gdal_layers(path: Path, kind: str, file: str) -> list[tuple[str, str | None]
 
     Raises pyogrio's errors for the caller to word (it knows which temporary path to hide).
     """
+    if str(path).startswith("/vsi") or kind not in READ_DRIVERS:  # GDAL's virtual (network, archive) paths
+        raise _refuse(file, "拒绝读取：不是本机上传的文件")
     extra = REGISTERED_DRIVERS - KEEP_DRIVERS
     if extra:  # fail closed: without the restriction, content could pick any driver
         raise _refuse(file, f"服务器未能限制文件解析器（仍启用 {len(extra)} 个其他驱动），暂不读取 {FORMAT_NAMES[kind]} 文件")
-    if str(path).startswith("/vsi") or kind not in READ_DRIVERS:
-        raise _refuse(file, "拒绝读取：不是本机上传的文件")
     features, out = 0, []
     for layer, geometry_type in pyogrio.list_layers(path):
         info = pyogrio.read_info(path, layer=layer, force_feature_count=True)

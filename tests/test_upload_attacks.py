@@ -173,6 +173,15 @@ def test_a_vsicurl_vrt_sends_no_request(tmp_path, monkeypatch, local_server):
     assert hits == []
 
 
+def test_a_kml_network_link_is_not_followed(local_server):
+    url, hits = local_server
+    link = f"<NetworkLink><Link><href>{url}/more.kml</href></Link></NetworkLink>".encode()
+    style = f'<Style id="s"><IconStyle><Icon><href>{url}/icon.png</href></Icon></IconStyle></Style>'.encode()
+    data = KML.replace(b"<Placemark>", style + link + b"<Placemark><styleUrl>" + url.encode() + b"/styles.kml#s</styleUrl>")
+    up = uploads.load_upload("linked.kml", data)
+    assert len(up.gdf) == 1 and hits == []
+
+
 # ------------------------------------------------------------------ content, not name
 
 
