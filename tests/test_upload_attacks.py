@@ -8,13 +8,11 @@ before the expensive step: tests lower the limits and make that step explode.
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import sqlite3
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
@@ -133,30 +131,45 @@ def test_gdal_formats_are_refused_when_the_restriction_failed(tmp_path, monkeypa
 # ------------------------------------------------------------------ no request leaves through GDAL
 
 
+SERVER = """
+import http.server, sys
+log = open(sys.argv[1], "a", buffering=1)
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        log.write(self.command + " " + self.path + "\\n")
+        body = b"secret,wkt\\nfrom-the-intranet,POINT (113 27)\\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    do_HEAD = do_GET
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
 @pytest.fixture
-def local_server():
-    """A tiny HTTP server on 127.0.0.1 that records every request (it would serve a CSV)."""
-    hits: list[str] = []
+def local_server(tmp_path):
+    """A tiny HTTP server on 127.0.0.1, in its own process (GDAL may hold the GIL), logging every request."""
+    log = tmp_path / "requests.log"
+    log.touch()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(log)], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline())
+        yield f"http://127.0.0.1:{port}", lambda: log.read_text().splitlines()
+    finally:
+        server.terminate()
+        server.wait(10)
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"secret,wkt\nfrom-the-intranet,POINT (113 27)\n")
 
-        do_HEAD = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+def test_the_local_server_sees_what_gdal_fetches_without_the_guard(local_server):
+    url, hits = local_server
+    code = f"import pyogrio; print(pyogrio.read_info('/vsicurl/{url}/data.csv')['driver'])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.strip() == "CSV" and "GET /data.csv" in hits(), result.stderr
 
 
 def test_a_vsicurl_vrt_sends_no_request(tmp_path, monkeypatch, local_server):
@@ -170,16 +183,20 @@ def test_a_vsicurl_vrt_sends_no_request(tmp_path, monkeypatch, local_server):
         uploads.load_upload("evil.kml", payload)
     with pytest.raises(pyogrio.errors.DataSourceError):  # and GDAL itself, asked directly
         pyogrio.read_info(f"/vsicurl/{url}/data.csv")
-    assert hits == []
+    assert hits() == []
 
 
-def test_a_kml_network_link_is_not_followed(local_server):
+def test_a_kml_network_link_or_remote_style_is_not_fetched(local_server):
+    """Even where an operator lets LIBKML resolve remote styles, the network is off for GDAL."""
     url, hits = local_server
     link = f"<NetworkLink><Link><href>{url}/more.kml</href></Link></NetworkLink>".encode()
-    style = f'<Style id="s"><IconStyle><Icon><href>{url}/icon.png</href></Icon></IconStyle></Style>'.encode()
-    data = KML.replace(b"<Placemark>", style + link + b"<Placemark><styleUrl>" + url.encode() + b"/styles.kml#s</styleUrl>")
-    up = uploads.load_upload("linked.kml", data)
-    assert len(up.gdf) == 1 and hits == []
+    data = KML.replace(b"<Placemark>", link + b"<Placemark><styleUrl>" + url.encode() + b"/styles.kml#s</styleUrl>")
+    pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": "YES", "LIBKML_EXTERNAL_STYLE": "YES"})
+    try:
+        up = uploads.load_upload("linked.kml", data)
+    finally:
+        pyogrio.set_gdal_config_options({"LIBKML_RESOLVE_STYLE": None, "LIBKML_EXTERNAL_STYLE": None})
+    assert len(up.gdf) == 1 and hits() == []
 
 
 # ------------------------------------------------------------------ content, not name
