@@ -43,10 +43,10 @@ from layers.io import store
 from layers.io.catalog import load_catalog
 from layers.paths import ROOT
 from layers.web.basemaps import get_basemap
+from layers.web.compose import compose_map
 from layers.web.display import prepare
 from layers.web.permalink import MapState
 from layers.web.views import VIEWS
-from layers.web.compose import compose_map
 
 COMPONENT_FLOOR_APP = """
 import sys

@@ -151,7 +151,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     overlay = {}
     if args.overlay:
         from layers.io import uploads
-        from layers.io.reader import read_bytes
+        from layers.io.geojson import read_bytes
 
         path = Path(args.overlay)
         try:

@@ -15,7 +15,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layers.io import uploads
+from layers.io import formats, uploads
 from layers.io.validation import VectorDataError
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -52,7 +52,7 @@ def test_any_bytes(name, data):
 @SETTINGS
 @given(data=st.binary(max_size=1024))
 def test_any_bytes_behind_a_valid_signature(data):
-    check_usable("f.gpkg", uploads.GPKG_MAGIC + data)
+    check_usable("f.gpkg", formats.SQLITE_MAGIC + bytes(52) + b"GPKG" + bytes(28) + data)  # SQLite header with the GPKG id
     check_usable("f.kml", b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2">' + data)
 
 

@@ -7,14 +7,15 @@ parser to expose, so before GDAL sees anything:
   uncompressed size, compression ratio, absolute paths, ``..``, symlinks)
   *before* a byte is extracted, and only Shapefile parts are extracted, under
   generated names inside a :class:`tempfile.TemporaryDirectory`;
-* a GeoPackage must start with the SQLite magic and a KML must look like KML
-  without entity declarations.
+* the format is recognised by content, GDAL is restricted to the drivers the
+  app reads, and features, fields and vertices are counted against budgets
+  before anything is built — all in :mod:`layers.io.formats`.
 
 What GDAL returns is then made usable: DBF text in GBK/GB18030 without a
 ``.cpg`` is detected (strict UTF-8 first), a missing CRS is accepted only for
 plausible lon/lat, projected data is reprojected, GCJ-02 (高德) is converted
 by :mod:`layers.crs`, and invalid geometries are repaired with
-``shapely.make_valid`` or skipped — every such step is reported with the
+``shapely.make_valid`` (up to a vertex budget) or skipped — every such step is reported with the
 feature index.  Anything unusable raises
 :class:`~layers.validation.VectorDataError`, never another exception.
 
@@ -41,12 +42,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import pyogrio.errors
 import shapely
 
 from layers.crs import WGS84, geodataframe_from_gcj02
+from layers.io import formats
 from layers.io.catalog import DEFAULT_SIMPLIFY_M, LayerSpec, Provenance, Style
-from layers.io.reader import GEOJSON_SUFFIXES, parse_geojson
+from layers.io.geojson import GEOJSON_SUFFIXES, parse_geojson
 from layers.io.validation import (
     Problem,
     VectorDataError,
@@ -63,28 +64,16 @@ MAX_ZIP_ENTRIES = 200
 # Real shapefiles compress up to ~20:1 (DBF padding); zip bombs reach 1000:1.
 MAX_ZIP_RATIO = 200
 RATIO_CHECK_FROM = 1024 * 1024  # tiny entries may compress oddly well
-MAX_FEATURES = 20_000  # everything is inlined into the page: more would stall the browser
 UPLOAD_TYPES = ("geojson", "json", "gpkg", "kml", "zip")
 FORMATS_TEXT = "GeoJSON、GeoPackage（.gpkg）、KML、zip 打包的 Shapefile"
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-GPKG_MAGIC = b"SQLite format 3\x00"
 POPUP_FIELDS = 8
 TOOLTIP_FIELDS = 3
 UPLOAD_STYLE = Style(color="#c2185b", weight=2.5, opacity=0.95, fill_color="#f06292", fill_opacity=0.25, radius=6.0)
 FAMILY_NAMES = {"Polygon": "面", "LineString": "线", "Point": "点"}
 _CHUNK = 1024 * 1024
-_GDAL_ERRORS = (
-    pyogrio.errors.DataSourceError,
-    pyogrio.errors.DataLayerError,
-    pyogrio.errors.FieldError,
-    pyogrio.errors.FeatureError,
-    pyogrio.errors.GeometryError,
-    pyogrio.errors.CRSError,
-    ValueError,  # includes UnicodeDecodeError for text in another encoding
-    TypeError,
-    RuntimeError,
-    OSError,
-)
+# pyogrio's errors are RuntimeErrors; ValueError includes UnicodeDecodeError for text in another encoding.
+_GDAL_ERRORS = (RuntimeError, ValueError, TypeError, OSError)
 # .cpg names seen in Chinese data; GB2312/GBK text decodes identically as GB18030 (a superset).
 _CPG_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "936": "gb18030", "65001": "utf-8", "utf8": "utf-8"}
 
@@ -129,13 +118,13 @@ def _read(name: str, data: bytes, file: str) -> tuple[gpd.GeoDataFrame, list[Pro
         if suffix == ".zip":
             sources = _unpack_shapefiles(data, file, folder)
         else:
-            _check_signature(suffix, data, file)
+            formats.check_gpkg(data, file) if suffix == ".gpkg" else formats.check_kml(data, file)
             target = folder / f"upload{suffix}"
             target.write_bytes(data)
             sources = [(target, None, None)]
-        frames, notes, crs_names = [], [], []
+        frames, notes, crs_names, vertices = [], [], [], [0]
         for path, encoding, label in sources:
-            for layer, gdf in _read_ogr(path, file, folder, encoding, notes):
+            for layer, gdf in _read_ogr(path, file, folder, encoding, notes, vertices):
                 crs_names.append(gdf.crs.name if gdf.crs is not None else "未声明")
                 gdf = _to_wgs84(gdf, file, notes)
                 frames.append((label or layer, gdf))
@@ -149,28 +138,16 @@ def _read(name: str, data: bytes, file: str) -> tuple[gpd.GeoDataFrame, list[Pro
     return gdf.reset_index(drop=True), notes, "、".join(dict.fromkeys(crs_names))
 
 
-def _check_signature(suffix: str, data: bytes, file: str) -> None:
-    """Only hand GDAL what claims to be the format (GDAL would otherwise probe every driver)."""
-    if suffix == ".gpkg" and not data.startswith(GPKG_MAGIC):
-        raise _fail(file, "不是 GeoPackage 文件（文件头不是 SQLite 数据库）")
-    if suffix == ".kml":
-        head = data[:65536].lower()
-        if b"<kml" not in head:
-            raise _fail(file, "不是 KML 文件（找不到 <kml> 元素）")
-        if b"<!entity" in data.lower():
-            raise _fail(file, "KML 含有实体声明（<!ENTITY），为安全起见已拒绝")
-
-
 def _read_ogr(
-    path: Path, file: str, folder: Path, encoding: str | None, notes: list[Problem]
+    path: Path, file: str, folder: Path, encoding: str | None, notes: list[Problem], vertices: list[int]
 ) -> list[tuple[str, gpd.GeoDataFrame]]:
-    """Every layer with geometry, read by GDAL; messages never show the temporary folder."""
+    """Every layer with geometry, adding to the file's running ``vertices``; messages never show the temporary folder."""
 
     def reason(exc: Exception) -> str:
         return str(exc).replace(f"{folder}/", "").replace(str(folder), "") or type(exc).__name__
 
     try:
-        layers = pyogrio.list_layers(path)
+        layers = formats.gdal_layers(path, path.suffix.lstrip("."), file)
     except _GDAL_ERRORS as exc:
         raise _fail(file, f"无法读取：{reason(exc)}") from None
     out = []
@@ -185,6 +162,7 @@ def _read_ogr(
         except _GDAL_ERRORS as exc:
             raise _fail(file, f"图层 {layer!r} 无法读取：{reason(exc)}") from None
         if isinstance(gdf, gpd.GeoDataFrame) and len(gdf):
+            vertices[0] = formats.check_vertices(shapely.get_num_coordinates(gdf.geometry.values), vertices[0], file)
             out.append((str(layer), gdf))
     return out
 
@@ -273,6 +251,7 @@ def _unpack_shapefiles(data: bytes, file: str, folder: Path) -> list[tuple[Path,
             raise _fail(file, f"Shapefile {labels[stem]!r} 缺少 {'、'.join(missing)} 文件")
         for ext, info in parts.items():
             _extract(archive, info, folder / f"layer{n}{ext}", budget, file)
+        formats.check_shapefile(folder / f"layer{n}", file, labels[stem])  # before the DBF is decoded or GDAL reads
         cpg = (folder / f"layer{n}.cpg").read_bytes() if ".cpg" in parts else None
         dbf = (folder / f"layer{n}.dbf").read_bytes()
         out.append((folder / f"layer{n}.shp", _dbf_encoding(dbf, cpg, f"{file}: {labels[stem]}.dbf"), labels[stem]))
@@ -351,8 +330,6 @@ def load_upload(name: str, data: bytes, gcj02: bool = False, max_bytes: int = MA
         notes.append(Problem(file, "已按 GCJ-02（高德）坐标转换为 WGS-84"))
     gdf, more = _tidy_geometries(gdf, file)
     notes += more
-    if len(gdf) > MAX_FEATURES:
-        raise _fail(file, f"要素过多（{len(gdf)} 个，上限 {MAX_FEATURES} 个）：请先筛选或分幅")
     minx, miny, maxx, maxy = PLAN_EXTENT
     if not gdf.intersects(shapely.box(minx, miny, maxx, maxy)).any():
         x0, y0, x1, y1 = gdf.total_bounds
@@ -382,7 +359,7 @@ def _tidy_geometries(gdf: gpd.GeoDataFrame, file: str) -> tuple[gpd.GeoDataFrame
     """2-D, in lon/lat range, valid (repaired where possible); unusable features skipped and noted."""
     notes: list[Problem] = []
     errors: list[Problem] = []
-    keep, geoms = [], []
+    keep, geoms, repaired = [], [], 0
     for i, geom in enumerate(gdf.geometry.values):
         if geom is None or geom.is_empty:
             notes.append(Problem(file, "几何为空或无法解析，已跳过", i))
@@ -392,8 +369,13 @@ def _tidy_geometries(gdf: gpd.GeoDataFrame, file: str) -> tuple[gpd.GeoDataFrame
             errors += out_of_range
             continue
         geom = shapely.force_2d(geom)
-        if not geom.is_valid:
-            reason = "；".join(p.message for p in check_geometries([geom], file))  # "几何无效：自相交（…）"
+        invalid = check_geometries([geom], file)  # one validity test; the reason only when invalid
+        if invalid:
+            reason = "；".join(p.message for p in invalid)  # "几何无效：自相交（…）"
+            repaired += shapely.get_num_coordinates(geom)
+            if repaired > formats.MAX_REPAIR_VERTICES:  # make_valid's cost grows faster than the vertex count
+                notes.append(Problem(file, f"{reason}，顶点过多（本文件最多修复共 {formats.MAX_REPAIR_VERTICES} 个顶点），未修复，已跳过", i))
+                continue
             fixed = _repair(geom)
             if fixed is None:
                 notes.append(Problem(file, f"{reason}，无法修复，已跳过", i))
