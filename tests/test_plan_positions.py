@@ -7,6 +7,8 @@ counts false.  One fact once: a hand-kept anchor never repeats a gazetteer place
 
 import re
 
+from shapely.geometry import Point
+
 from layers.build.common import SOURCES, Gazetteer, accuracy_km, read_table
 from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
@@ -68,3 +70,37 @@ def test_no_anchor_row_repeats_a_gazetteer_place():
         if row.get("lon") and row["kind"] in ("town", "street", "area", "county_seat"):
             twin = GAZETTEER_COORDS.get((row["lon"], row["lat"]))
             assert twin is None, f"{filename}: {row['name']} repeats the coordinate of {twin}"
+
+
+SEAT_KINDS = ("county_seat", "city_centre")
+
+
+def test_structure_and_zone_tables_name_seats_instead_of_copying_their_coordinates():
+    """A literal ``lon lat`` near a seat is a stale copy of a position the gazetteer states."""
+    seats = [p for p in Gazetteer().places.values() if p.kind in SEAT_KINDS]
+    for table, column in (("structure", "waypoints"), ("agri_zones", "anchors"), ("rivers", "waypoints")):
+        for row in read_table(table):
+            for token in row[column].split(";"):
+                parts = token.split()
+                if len(parts) != 2:
+                    continue
+                lon, lat = map(float, parts)
+                near = [p.name for p in seats if abs(p.lon - lon) < 0.001 and abs(p.lat - lat) < 0.001]
+                assert not near, f"{table}.csv {row['id']}: {token} copies {near}; name it"
+
+
+def test_structure_areas_and_axes_pass_through_their_current_anchors():
+    """Label points are computed from these geometries when drawn, so they follow the anchors."""
+    gazetteer = Gazetteer()
+    gdf = load_layer(CATALOG.get("spatial_structure")).set_index("name")
+    checked = 0
+    for row in read_table("structure"):
+        if row["name"] not in gdf.index:
+            continue
+        geometry = gdf.geometry[row["name"]]
+        for token in row["waypoints"].split(";"):
+            if token in gazetteer:
+                place = gazetteer.get(token)
+                assert geometry.distance(Point(place.lon, place.lat)) < 1e-4, f"{row['id']} misses {token}"
+                checked += 1
+    assert checked >= 15
