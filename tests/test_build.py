@@ -33,3 +33,14 @@ def test_every_ocr_correction_is_logged_once():
     rows = [r for path in ocr_logs() for r in read_table(path.stem, path.parent)]
     merged = read_table("ocr_corrections", GEODATA)
     assert {(r["seed_form"], r["corrected"], r["line"]) for r in rows} == {(r["seed_form"], r["corrected"], r["line"]) for r in merged}
+
+
+def test_an_anchor_table_cannot_restate_a_gazetteer_place(tmp_path):
+    (tmp_path / "gazetteer.csv").write_text(
+        "name,kind,county,lon,lat,source,accuracy,position,note\n群丰镇,town,天元区,113.08204,27.78697,x,±1 km,cited,\n", encoding="utf-8"
+    )
+    (tmp_path / "places_x.csv").write_text(
+        "name,kind,county,lon,lat,source,accuracy,note\n群丰镇,town,天元区,113.08,27.78,x,±2 km,\n", encoding="utf-8"
+    )
+    with pytest.raises(SourceError, match="已在 gazetteer.csv"):
+        Gazetteer(tmp_path)

@@ -22,19 +22,34 @@ MAX_KM = 2.5
 EXISTING = ("已建", "在建")
 CITED = re.compile(r"维基百科|Vonng/adcode|GeoNames|https?://|门户网站")
 
-# GCJ-02 seats from data/adcode/430281.csv (醴陵市) and 430223.csv (攸县).
+# GCJ-02 seats from data/adcode/430281.csv (醴陵市), 430223.csv (攸县), 430203.csv (芦淞区),
+# 430204.csv (石峰区), 430221.csv (渌口区, then 株洲县), 430321.csv (湘潭县) and 430181.csv (浏阳市).
 SEATS_GCJ = {
     "枫林镇": (113.42487, 27.786966),
     "板杉镇": (113.441695, 27.704528),
     "东富镇": (113.561241, 27.608764),
     "皇图岭镇": (113.490834, 27.351348),
     "网岭镇": (113.443156, 27.230724),
+    "白关镇": (113.241758, 27.813209),
+    "建宁街道": (113.160095, 27.827363),
+    "田心街道": (113.129476, 27.881035),
+    "淦田镇": (113.149868, 27.483572),
+    "龙门镇": (113.167836, 27.433337),
+    "谭家山镇": (112.959144, 27.643185),
+    "柏加镇": (113.234842, 28.049269),
 }
+# GeoNames cities1000 (WGS-84): Huanxi, the 浣溪 the 吉衡 railway crosses.
+HUANXI = (113.60096, 26.56377)
 FIXED = [  # (layer, line id, seats it must pass within MAX_KM)
     ("expressway_network", "expy-wushen", ["枫林镇", "板杉镇"]),
     ("expressway_network", "expy-hukun", ["板杉镇"]),
     ("rail_network", "rail-licha", ["皇图岭镇", "网岭镇"]),
     ("expressway_network", "expy-lilou", ["东富镇"]),
+    # Reports name the towns these lines pass or end at (sources in each line's note).
+    ("expressway_network", "expy-zhuli", ["板杉镇", "白关镇", "建宁街道"]),
+    ("expressway_network", "expy-changzhu", ["柏加镇", "田心街道"]),
+    ("rail_network", "rail-jingguang-hsr", ["谭家山镇"]),
+    ("expressway_network", "expy-jinggangao-east", ["白关镇", "淦田镇", "龙门镇"]),
 ]
 
 
@@ -72,6 +87,28 @@ def test_fixed_lines_pass_the_towns_they_really_pass(layer_id, line_id, seats):
     line = load_layer(CATALOG.get(layer_id)).set_index("id").geometry[line_id]
     for name in seats:
         assert offset_m(line, *seat(name)) <= MAX_KM * 1000, f"{line_id} misses {name}"
+
+
+def test_the_jiheng_railway_crosses_huanxi():
+    line = load_layer(CATALOG.get("rail_network")).set_index("id").geometry["rail-hengchaji"]
+    assert offset_m(line, *HUANXI) <= MAX_KM * 1000
+
+
+def literal(token: str) -> bool:
+    parts = token.split()
+    try:
+        return len(parts) == 2 and bool([float(p) for p in parts])
+    except ValueError:
+        return False
+
+
+def test_existing_lines_run_only_through_named_anchors():
+    """No uncited ``lon lat`` midpoint: between anchors an existing line is drawn straight."""
+    for table in LINE_TABLES:
+        for row in read_table(table):
+            if row["status"] in EXISTING:
+                found = [t for t in split_list(row["waypoints"], ";") if literal(t)]
+                assert not found, f"{row['id']}: uncited waypoints {found}"
 
 
 def test_wushen_runs_west_of_liling_city_and_the_cicheng_interchange_lies_east():

@@ -80,8 +80,8 @@ class Gazetteer:
 
     ``gazetteer.csv`` (built by ``layers.build.gazetteer`` from cited datasets) holds
     the seats, county seats and villages; ``places_*.csv`` the other anchors.  A
-    ``places_*.csv`` row named like a ``gazetteer.csv`` row is ignored: the cited
-    coordinate wins over a hand-kept one.  Hand-kept rows count as 示意
+    ``places_*.csv`` row named like a ``gazetteer.csv`` row is an error: a place is
+    stated once, at its cited coordinate, and other tables name it.  Hand-kept rows count as 示意
     (``position`` = ``schematic``) unless their table says ``cited``; a row with an
     ``anchor`` and no coordinates is drawn at that anchor (see ``_schematic``).
     """
@@ -99,8 +99,10 @@ class Gazetteer:
         for filename, rows in tables:
             for row in rows:
                 name = row["name"]
-                if row.get("position") == "unlocated" or (filename != "gazetteer.csv" and name in cited):
+                if row.get("position") == "unlocated":
                     continue
+                if filename != "gazetteer.csv" and name in cited:
+                    raise SourceError(f"{filename}: {name!r} 已在 gazetteer.csv 中（引用坐标），请直接使用该地名，不要重复")
                 if name in self.places:
                     raise SourceError(f"{filename}: 地名 {name!r} 与其他地名表重复")
                 if row.get("anchor"):
