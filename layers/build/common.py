@@ -44,11 +44,13 @@ def read_table(name: str, sources: Path = SOURCES) -> list[dict[str, str]]:
 
 
 def split_list(value: str, sep: str = "、") -> list[str]:
+    """Items of a table cell separated by 、 or ；/; (blank items dropped)."""
     return [part.strip() for part in value.replace("；", sep).replace(";", sep).split(sep) if part.strip()]
 
 
 @dataclass(frozen=True)
 class Place:
+    """One anchor of the build: a named place with its WGS-84 position, source, accuracy and whether it is cited."""
     name: str
     kind: str
     county: str
@@ -138,6 +140,7 @@ class Gazetteer:
         return name in self.places
 
     def get(self, name: str, where: str = "") -> Place:
+        """The place with this name; :class:`SourceError` naming the table row (``where``) if unknown."""
         try:
             return self.places[name]
         except KeyError:
@@ -155,12 +158,14 @@ class Gazetteer:
         return place.lon, place.lat
 
     def line(self, waypoints: str, where: str) -> LineString:
+        """A line through the ``;``-separated waypoints (place names) of a table row."""
         coords = [self.resolve(tok, where) for tok in split_list(waypoints, ";")]
         if len(coords) < 2:
             raise SourceError(f"{where}: 线路至少需要两个途经点")
         return LineString(coords)
 
     def places_on(self, waypoints: str) -> list[Place]:
+        """The named places among a row's waypoints, in order."""
         return [self.places[t] for t in split_list(waypoints, ";") if t in self.places]
 
 
@@ -179,9 +184,11 @@ class Counties:
         return self.gdf.to_crs(METRIC_CRS)
 
     def geometry(self, name: str) -> BaseGeometry:
+        """The outline of the named county (WGS-84)."""
         return self.gdf.set_index("name").geometry[name]
 
     def county_of(self, lon: float, lat: float) -> str:
+        """The county containing a point, or ``OUTSIDE``."""
         point = Point(lon, lat)
         for name, geom in zip(self.gdf["name"], self.gdf.geometry):
             if geom.covers(point):
@@ -239,11 +246,13 @@ def plan_point(
 
 
 def frame(features: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Built features as a WGS-84 GeoDataFrame."""
     rows = list(features)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 
 def write_layer(layer_id: str, features: Iterable[dict[str, Any]], out_dir: Path = GEODATA) -> Path:
+    """Write a built layer as reviewable GeoJSON (5 decimals, one feature per line)."""
     path = out_dir / f"{layer_id}.geojson"
     gdf = frame(features)
     write_geojson(gdf, path, precision=5)

@@ -46,6 +46,7 @@ RENAMED_COUNTIES = {"430212": "430221"}
 
 @dataclass(frozen=True)
 class Fix:
+    """A coordinate from a source: WGS-84 position, the citation, the datum conversion applied, the source row."""
     lon: float
     lat: float
     source: str
@@ -54,16 +55,19 @@ class Fix:
 
 
 def adcode_rows(sources: Path = SOURCES) -> dict[str, dict[str, str]]:
+    """The verbatim Vonng/adcode rows of 株洲 (GCJ-02), by administrative code."""
     return {row["code"]: row for row in read_table("adcode_4302", sources)}
 
 
 def adcode_source(row: dict[str, str]) -> str:
+    """The citation of one adcode row: repository, commit, file, code and name, licence."""
     county = row["code"][:6]
     return (f"{ADCODE_REPO}（GitHub，提交 {ADCODE_COMMIT[:7]}，data/adcode/{county}.csv，"
             f"代码 {row['code']} {row['name']}；CC BY 4.0）")
 
 
 def adcode_fix(row: dict[str, str]) -> Fix | None:
+    """An adcode row's centre converted from GCJ-02 to WGS-84 (None when it has no coordinate)."""
     if not row["longitude"]:
         return None
     lon, lat = gcj02_to_wgs84(float(row["longitude"]), float(row["latitude"]))
@@ -71,6 +75,7 @@ def adcode_fix(row: dict[str, str]) -> Fix | None:
 
 
 def geonames_fix(name: str, sources: Path = SOURCES) -> Fix:
+    """A GeoNames coordinate (WGS-84) for a name; :class:`SourceError` if GeoNames lacks it."""
     for row in read_table("geonames_4302", sources):
         if row["name"] == name:
             return Fix(round(float(row["lon"]), 5), round(float(row["lat"]), 5),
@@ -99,6 +104,7 @@ def mean_fix(fixes: list[Fix]) -> tuple[Fix, str]:
 
 def row_for(name: str, kind: str, county: str, code: str, fix: Fix | None, accuracy: str,
             position: str, note: str) -> dict[str, str]:
+    """One gazetteer row: place, county, code, position, source, datum conversion, accuracy and note."""
     return {
         "name": name, "kind": kind, "county": county, "adcode": code,
         "lon": f"{fix.lon:.5f}" if fix else "", "lat": f"{fix.lat:.5f}" if fix else "",
@@ -158,6 +164,9 @@ def county_code_of(county: str, adcode: dict[str, dict[str, str]]) -> str:
 
 
 def build_gazetteer(sources: Path = SOURCES, counties: Counties | None = None) -> list[dict[str, str]]:
+    """Every township-level seat of 株洲 (the official 2023 list), county seats and plan villages, each
+    from a cited coordinate or marked unlocated, with the accuracy its source supports.
+    """
     counties = counties or Counties()
     adcode = adcode_rows(sources)
     picks = {row["name"]: row for row in read_table("gazetteer_picks", sources)}
@@ -192,6 +201,7 @@ def build_gazetteer(sources: Path = SOURCES, counties: Counties | None = None) -
 
 
 def write_gazetteer(rows: list[dict[str, str]], sources: Path = SOURCES) -> Path:
+    """Write ``geodata/sources/gazetteer.csv`` (the reviewable table every point layer reads)."""
     path = sources / "gazetteer.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")

@@ -17,6 +17,7 @@ LEVELS = ("国家级", "省级", "未说明")
 
 
 def build_parks(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """专栏12 parks and the other platforms the plan names, each drawn at its cited anchor."""
     features = []
     for row in read_table("industrial_parks"):
         if not row["place"]:

@@ -52,6 +52,7 @@ STAGES = (
 
 
 def stage_of(status: str) -> str:
+    """The stage of a project (建成、在建、推进、前期 …) from the words of its plan statement."""
     for stage, words in STAGES:
         if any(word in status for word in words):
             return stage
@@ -128,6 +129,7 @@ def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metri
 
 
 def build_projects(gazetteer: Gazetteer, counties: Counties, built: dict[str, list[dict]]) -> list[dict]:
+    """The project records, each with its verbatim excerpt and the geometry of the feature it is drawn as."""
     rows = read_table("projects")
     ids = {row["id"] for row in rows}
     metric = Metric(counties)

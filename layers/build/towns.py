@@ -27,6 +27,7 @@ def _method(place: Place) -> str:
 
 
 def build_town_hierarchy(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """专栏25: the 65 towns in their six tiers, each at its gazetteer seat."""
     features = []
     for row in read_table("town_hierarchy"):
         tier = int(row["tier"])
@@ -41,6 +42,7 @@ def build_town_hierarchy(gazetteer: Gazetteer, counties: Counties) -> list[dict]
 
 
 def build_featured_towns(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """专栏27: the 33 + 5 featured towns, each at the seat or place that hosts it."""
     return [
         plan_point(row, "featured_towns", gazetteer, counties, _method, category=row["category"], host=row["host"])
         for row in read_table("featured_towns")

@@ -67,14 +67,17 @@ def _line_features(table: str, gazetteer: Gazetteer, counties: Counties, extra: 
 
 
 def build_rail(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """六纵四横 and the other railways the plan names, through their cited stations."""
     return _line_features("rail_lines", gazetteer, counties)
 
 
 def build_expressways(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """五纵六横 and the other expressways, through their cited interchanges and towns."""
     return _line_features("expressways", gazetteer, counties)
 
 
 def build_trunk_roads(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """The national and provincial trunk roads of 专栏7, between their cited end points."""
     return _line_features("trunk_roads", gazetteer, counties, extra=("code", "class", "role", "from_place", "to_place"))
 
 
@@ -83,6 +86,7 @@ def _hub_method(place: Place) -> str:
 
 
 def build_hubs(gazetteer: Gazetteer, counties: Counties) -> list[dict]:
+    """Transport hubs, stations and ports, each at its cited anchor."""
     return [
         plan_point(row, "hubs", gazetteer, counties, _hub_method, kind=row["kind"], status=row["status"])
         for row in read_table("hubs")
