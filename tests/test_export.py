@@ -158,12 +158,12 @@ def test_label_placement_never_overlaps():
     placed = export.labels.place_labels(labels, [], [], 400, 300, (-1000.0, -750.0), 5.0)
     assert 4 <= len(placed) < 12  # the first few fit around the point, the rest are dropped
     boxes = []
-    for label, x, y in placed:
-        w, h = export.text.text_size(label.text, label.size)
-        cx, cy = (x + 1000) / 5, (y + 750) / 5
-        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    for spot in placed:
+        w, h = export.text.drawn_size(spot.label.text, spot.label.size)
+        cx, cy = (spot.x + 1000) / 5, (spot.y + 750) / 5
+        boxes.append(box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
     for i, a in enumerate(boxes):
-        assert all(not export.labels._overlaps(a, [b]) for b in boxes[i + 1:])
+        assert all(a.intersection(b).area == 0 for b in boxes[i + 1:])
 
 
 def test_a_broken_layer_is_left_out_and_named(tmp_path, monkeypatch):
