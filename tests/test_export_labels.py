@@ -139,3 +139,20 @@ def test_html_export_names_parks_lines_and_towns():
     for text in ["株洲经开区", "京广高铁", "株洲市市区"]:
         assert json.dumps(text)[1:-1] in html or text in html
     assert '"_angle"' in html
+
+
+def test_a_name_moves_off_a_line_where_it_can_and_stays_inside_its_area():
+    """A county name crossed by a rail line at its middle goes to a clear spot inside the county."""
+    area = shapely.box(0, 0, 400, 300)  # metres, at one metre per point
+    centre = shapely.Point(200, 150)
+    label = export.labels.Label("渌口区", 200.0, 150.0, 9.0, "#333333", 10)
+    w, h = box_size(label)
+    spots = export.labels.area_spots(area, centre, w, h)
+    assert spots and all(area.contains(shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)) for x, y in spots)
+    label = export.labels.Label("渌口区", 200.0, 150.0, 9.0, "#333333", 10, spots=spots)
+    line = shapely.LineString([(200, 0), (200, 300)])
+    [through] = export.labels.place_labels([label], [], [], 400, 300, (0.0, 0.0), 1.0)
+    assert (through.x, through.y) == (200.0, 150.0)  # nothing in the way: the middle
+    [beside] = export.labels.place_labels([label], [], [], 400, 300, (0.0, 0.0), 1.0, lines=[line])
+    assert not shapely.Polygon(beside.corners).intersects(line)
+    assert area.contains(shapely.Polygon(beside.corners))

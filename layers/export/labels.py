@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -73,6 +73,7 @@ class Label:
     offset: float | None = None  # marker radius in points: placed beside a point; None: centred in an area
     anchors: tuple[tuple[float, float, float], ...] = ()  # a line's (x, y, angle in degrees) to try, best first
     line_width: float = 0.0  # points: a line label keeps this far off its line's centre, plus half its height
+    spots: tuple[tuple[float, float], ...] = ()  # an area's further spots inside it (metric CRS), nearest first
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,34 @@ def layer_labels(layer: SheetLayer, styles: list[Style], view, scale: float, mpp
             if visible.is_empty:
                 continue
             point, offset = shapely.point_on_surface(visible), None
+            label = Label(text.strip(), point.x, point.y, size, colour, priority)
+            w, h = box_size(label)
+            labels.append(replace(label, spots=area_spots(visible, point, w * mpp, h * mpp)))
+            continue
         labels.append(Label(text.strip(), point.x, point.y, size, colour, priority, offset))
     return labels
+
+
+AREA_GRID = 7  # an area's further label spots: a grid this many cells across its visible box
+
+
+AREA_REACH = 0.35  # how far from its label point an area's name may move, as a share of the area's square root
+
+
+def area_spots(visible, centre, width: float, height: float) -> tuple[tuple[float, float], ...]:
+    """Spots where a name ``width`` × ``height`` (metres) lies wholly inside the area, near its label point, nearest first.
+
+    Room for a name that lines or symbols crowd out of the area's middle, never so far
+    that it reads as its neighbour's.
+    """
+    x0, y0, x1, y1 = visible.bounds
+    xs, ys = np.meshgrid(np.linspace(x0, x1, AREA_GRID + 2)[1:-1], np.linspace(y0, y1, AREA_GRID + 2)[1:-1])
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    near = grid[shapely.distance(grid, centre) <= AREA_REACH * math.sqrt(visible.area)]
+    boxes = shapely.box(shapely.get_x(near) - width / 2, shapely.get_y(near) - height / 2,
+                        shapely.get_x(near) + width / 2, shapely.get_y(near) + height / 2)
+    fits = near[shapely.contains(visible, boxes)]
+    return tuple((p.x, p.y) for p in sorted(fits, key=lambda p: p.distance(centre)))
 
 
 def line_text(name: str, rule: NameRule) -> str:
@@ -264,6 +291,7 @@ def place_labels(
     origin: tuple[float, float],
     mpp: float,
     dpi: float | None = None,
+    lines: list | None = None,
 ) -> list[Placed]:
     """Greedy placement by priority: a label goes at the first candidate that hits nothing.
 
@@ -272,8 +300,11 @@ def place_labels(
     names may sit on a point symbol as a last resort: a county name matters
     more than a clear dot.  No label ever overlaps another label,
     the scale bar, the north arrow or the frame; a text already placed is not
-    placed again (two layers naming the same place print it once).
+    placed again (two layers naming the same place print it once).  Of the
+    spots clear of symbols, one that no drawn line (``lines``, in points)
+    crosses is preferred, so a name is not struck through where it need not be.
     """
+    crossing = shapely.STRtree(lines or [])
     placed: list[Placed] = []
     taken = _Boxes(list(reserved))
     symbols = _Boxes(list(markers))
@@ -288,6 +319,7 @@ def place_labels(
         else:
             cx, cy = (label.x - origin[0]) / mpp, (label.y - origin[1]) / mpp
             spots = [(x, y, 0.0) for x, y in _candidates(label, cx, cy, w, h)]
+            spots += [((x - origin[0]) / mpp, (y - origin[1]) / mpp, 0.0) for x, y in label.spots]
         free = []
         for x, y, angle in spots:
             corners = rectangle(x, y, w, h, angle)
@@ -295,7 +327,10 @@ def place_labels(
             bounds = shapely.bounds(polygon)
             if frame.contains(polygon) and not taken.hits(polygon, bounds):
                 free.append((x, y, angle, corners, polygon, bounds))
-        best = next((spot for spot in free if not symbols.hits(spot[4], spot[5])), None)
+        clear = [spot for spot in free if not symbols.hits(spot[4], spot[5])]
+        best = next((spot for spot in clear if not len(crossing.query(spot[4], predicate="intersects"))), None)
+        if best is None and clear:
+            best = clear[0]
         if best is None and label.priority <= AREA_PRIORITY and free:
             best = free[0]
         if best is not None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -130,8 +132,12 @@ def _draw_map(fig: Figure, sheet: Sheet, box: Box, device_dpi: float, dpi: float
     scale = scale_denominator(mpp)
     labels: list[Label] = []
     markers: list[tuple[float, float, float, float]] = []
+    lines = []  # drawn lines in points from the map's lower-left corner: labels keep off them where they can
     for i, layer in enumerate(sheet.layers):
         geoms = clip_and_simplify(layer.metric, view, tolerance)
+        parts = shapely.get_parts(shapely.get_parts(geoms))
+        parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+        lines += list(shapely.transform(parts, lambda xy: (xy - (x0, y0)) / mpp))
         zorder = 1 + GEOMETRY_RANK[layer.spec.geometry] * 3 + i * 0.01
         styles = feature_styles(layer.spec, layer.gdf)
         for style, mask in style_groups(styles):
@@ -144,7 +150,7 @@ def _draw_map(fig: Figure, sheet: Sheet, box: Box, device_dpi: float, dpi: float
     arrow_box = north_arrow(ax, view, mpp)
     w_pt, h_pt = box.w * PT_PER_MM, box.h * PT_PER_MM
     reserved = [(0, 0, SCALE_BAR_FRACTION * w_pt + 30, 34), arrow_box]  # the scale bar with its box and label
-    placed = place_labels(labels, markers, reserved, w_pt, h_pt, (x0, y0), mpp, dpi)
+    placed = place_labels(labels, markers, reserved, w_pt, h_pt, (x0, y0), mpp, dpi, lines)
     for spot in placed:
         label = spot.label
         common = {"ha": "center", "va": "center", "rotation": spot.angle, "rotation_mode": "anchor"}
