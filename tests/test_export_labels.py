@@ -156,3 +156,56 @@ def test_a_name_moves_off_a_line_where_it_can_and_stays_inside_its_area():
     [beside] = export.labels.place_labels([label], [], [], 400, 300, (0.0, 0.0), 1.0, lines=[line])
     assert not shapely.Polygon(beside.corners).intersects(line)
     assert area.contains(shapely.Polygon(beside.corners))
+
+
+VISIBLE_LABELS = """() => Array.from(document.querySelectorAll('.zzp-label')).map(s => {
+  const r = s.getBoundingClientRect();
+  return {text: s.textContent, hidden: s.classList.contains('zzp-hidden'), turned: s.style.transform.includes('rotate'),
+          box: [r.left, r.top, r.right, r.bottom]};
+})"""
+
+
+@pytest.mark.browser
+def test_html_labels_never_overlap_in_chromium(tmp_path):
+    """In the exported HTML map the browser hides the later of two overlapping labels, and shows it when zoomed in."""
+    from tests.browser_support import skip_without_browser
+
+    skip_without_browser()
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.live import launch
+
+    chosen = ["admin_counties", "rail_network", "industrial_parks", "town_hierarchy", "featured_towns"]
+    path = tmp_path / "map.html"
+    path.write_text(export.render_html(chosen, "core", "产业与交通"), encoding="utf-8")
+
+    def shown_without_overlap(page) -> list[dict]:
+        page.wait_for_timeout(400)  # zzp.label declutters 60 ms after the view settles
+        labels = page.evaluate(VISIBLE_LABELS)
+        shown = [label for label in labels if not label["hidden"] and label["box"][2] > label["box"][0]]
+        for i, a in enumerate(shown):
+            for b in shown[i + 1:]:
+                (al, at, ar, ab), (bl, bt, br, bb) = a["box"], b["box"]
+                assert not (al < br and bl < ar and at < bb and bt < ab), (a["text"], b["text"])
+        return labels
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 700})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(path.as_uri())
+            page.wait_for_selector(".zzp-label", timeout=15_000)
+            before = shown_without_overlap(page)
+            assert any(label["turned"] for label in before)  # line names follow their lines
+            assert {"京广高铁", "株洲经开区", "荷塘区"} <= {label["text"] for label in before}
+            page.click(".leaflet-control-zoom-in")
+            page.click(".leaflet-control-zoom-in")
+            after = shown_without_overlap(page)
+        finally:
+            browser.close()
+    assert errors == []
+    hidden_before = sum(label["hidden"] for label in before)
+    assert hidden_before > 0  # the core is crowded at first
+    assert sum(label["hidden"] for label in after) < hidden_before  # zoomed in, there is room for more

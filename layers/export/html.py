@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
-
 from pyproj import Transformer
 
 from layers.crs import WGS84

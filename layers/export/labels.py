@@ -367,6 +367,7 @@ def web_labels(layer: SheetLayer, styles: list[Style], view) -> list[tuple[str, 
         return out
     if spec.label:  # the catalog's own labels are added with the layer
         return out
-    for label in layer_labels(layer, styles, view, DETAIL_SCALE * 10, 1.0):
+    # Key places and town seats, not every town (scale ∞); point labels need no metres per point.
+    for label in layer_labels(layer, styles, view, scale=math.inf, mpp=1.0):
         out.append((label.text, label.priority, label.x, label.y, {"_dx": round((label.offset or 0) / PX_TO_PT + 2)}))
     return out
