@@ -158,12 +158,12 @@ def test_label_placement_never_overlaps():
     placed = export.labels.place_labels(labels, [], [], 400, 300, (-1000.0, -750.0), 5.0)
     assert 4 <= len(placed) < 12  # the first few fit around the point, the rest are dropped
     boxes = []
-    for label, x, y in placed:
-        w, h = export.text.text_size(label.text, label.size)
-        cx, cy = (x + 1000) / 5, (y + 750) / 5
-        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    for spot in placed:
+        w, h = export.text.drawn_size(spot.label.text, spot.label.size)
+        cx, cy = (spot.x + 1000) / 5, (spot.y + 750) / 5
+        boxes.append(box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
     for i, a in enumerate(boxes):
-        assert all(not export.labels._overlaps(a, [b]) for b in boxes[i + 1:])
+        assert all(a.intersection(b).area == 0 for b in boxes[i + 1:])
 
 
 def test_a_broken_layer_is_left_out_and_named(tmp_path, monkeypatch):
@@ -324,3 +324,20 @@ def test_briefing_page_without_a_link_uses_the_catalog_defaults():
     at.multiselect[0].set_value([]).run()
     assert not at.exception
     assert "至少选择一个图层" in at.info[0].value
+
+
+@pytest.mark.parametrize("paper", list(export.PAPERS))
+def test_legend_rows_are_flush_in_each_column(paper):
+    """Every legend row's text starts at the same x in its column, with no leading (full-width) space."""
+    sheet = export.compose(ALL, "city", TITLE, paper=paper)
+    chosen = export.legend.plan(sheet, lambda frame: export.raster.sheet_notes(sheet, frame))
+    cells = export.legend.panel_cells(chosen, chosen.frame.panel.h * export.sheet.PT_PER_MM)
+    rows = [cell for cell in cells if cell.row.entry is not None]
+    assert len(rows) == len(sheet.legend)
+    by_column: dict[float, set[float]] = {}
+    for cell in rows:
+        by_column.setdefault(cell.symbol_x, set()).add(cell.x)
+        assert cell.row.lines[0] == cell.row.lines[0].lstrip("\u3000 \t"), cell.row.lines
+    assert all(len(xs) == 1 for xs in by_column.values()), by_column
+    sub_rows = [e for e in sheet.legend if e.label.startswith("\u3000")]
+    assert sub_rows  # the catalog has second-field rows (已建/在建 …): the case this guards

@@ -13,6 +13,9 @@ so).  The sheet is drawn by matplotlib with no browser and no internet:
   CJK SC (:mod:`layers.export.fonts`), and user text is never parsed as mathtext;
 * geometries are clipped to the view and simplified to half a device pixel, and
   drawn as one collection per symbol; loaded, projected layers are cached;
+* the map names counties, key places, parks, featured towns, town seats and lines
+  (one label per line name, turned along it), placed by priority so that no label
+  overprints another (:mod:`.labels`); the HTML export carries the same names;
 * a broken layer is left out and named in the note; it never stops an export.
 
 A PNG is exactly ``round(paper_mm / 25.4 × dpi)`` pixels each way (no tight bbox).

@@ -13,9 +13,14 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+from pyproj import Transformer
 
-from layers.export.sheet import Sheet, compose
+from layers.crs import WGS84
+from layers.export.drawing import feature_styles, metric_bounds
+from layers.export.labels import AREA_PRIORITY, web_labels
+from layers.export.sheet import Sheet, SheetLayer, compose
 from layers.io.catalog import load_catalog
+from layers.region import METRIC_CRS
 from layers.region.extents import Extent
 from layers.web import assets, mapbuild
 from layers.web.escape import html_text
@@ -55,6 +60,27 @@ def inline_assets(html: str) -> str:
     return html
 
 
+def _name_labels(group, layer: SheetLayer, sheet: Sheet) -> None:
+    """Names of parks, towns and lines as permanent labels, as the printed sheet has them.
+
+    One label layer per priority, so the browser can hide the less important of two that
+    overlap at the reader's zoom (``zzp.label`` in ``static/zzp/map.js``).
+    """
+    view = metric_bounds(sheet.extent.bounds)
+    found = web_labels(layer, feature_styles(layer.spec, layer.gdf), view)
+    if not found:
+        return
+    to_wgs84 = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    by_priority: dict[int, list[dict]] = {}
+    for text, priority, x, y, extra in found:
+        lon, lat = to_wgs84.transform(x, y)
+        feature = {"type": "Feature", "properties": {"name": text, **extra},
+                   "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}}
+        by_priority.setdefault(priority, []).append(feature)
+    for priority, features in sorted(by_priority.items()):
+        mapbuild.add_labels(group, {"type": "FeatureCollection", "features": features}, "name", priority=priority, minor=priority > AREA_PRIORITY)
+
+
 def _sheet_html(sheet: Sheet) -> str:
     notes = "".join(f"<li>{html_text(note)}</li>" for note in sheet.notes)
     link = ""
@@ -83,7 +109,11 @@ def render_html(
     sheet = compose(layer_ids, extent, title, subtitle, "a4-landscape", permalink, date, overlay, overlay_title)
     catalog = load_catalog()
     m = mapbuild.new_map("none")
-    drawn = [(layer.spec, mapbuild.add_layer(m, layer.spec, layer.gdf, catalog, detail_url=detail_url)) for layer in sheet.layers]
+    drawn = []
+    for layer in sheet.layers:
+        group = mapbuild.add_layer(m, layer.spec, layer.gdf, catalog, detail_url=detail_url)
+        _name_labels(group, layer, sheet)
+        drawn.append((layer.spec, group))
     mapbuild.finish_map(m, drawn, visible={spec.id for spec, _ in drawn})
     minx, miny, maxx, maxy = sheet.extent.bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])

@@ -40,18 +40,30 @@ def _symbol_height(entry: LegendEntry) -> float:
     return math.sqrt(kw["s"]) + kw["linewidth"] if entry.geometry == "Point" else 9.0
 
 
+def row_text(entry: LegendEntry, legend: str, grouped: bool) -> str:
+    """A legend row's words on the sheet, flush with the other rows.
+
+    The web legend writes rows as ``铁路：纵线``, and indents the rows of a second
+    category field (``　已建``) to show they belong to the layer above.  On the sheet
+    the layer's name is already a heading over its rows, so both go: a leading
+    full-width space would push just those rows' text right of the others'.
+    """
+    text = entry.label.removeprefix(f"{legend}：") if grouped else entry.label
+    return text.lstrip("\u3000 ")
+
+
 def _legend_rows(sheet: Sheet, scale: float, col_w: float) -> list[PanelRow]:
     """One block per layer: a layer with categories gets its name as a heading, then a row per category."""
     body = 7.5 * scale
     rows = []
     for layer in sheet.layers:
         entries = [entry for entry in sheet.legend if entry.layer_id == layer.spec.id]
-        prefix = f"{layer.spec.legend}："
-        if len(entries) > 1:
+        grouped = len(entries) > 1
+        if grouped:
             lines = tuple(wrap(layer.spec.legend, body, col_w))
             rows.append(PanelRow(lines, body, len(lines) * body * 1.3 + 1.5 * scale, keep_with_next=True))
         for i, entry in enumerate(entries):
-            text = entry.label.removeprefix(prefix) if len(entries) > 1 else entry.label
+            text = row_text(entry, layer.spec.legend, grouped)
             lines = tuple(wrap(text, body, col_w - SWATCH_W - 5)) or ("",)
             height = max(len(lines) * body * 1.25, _symbol_height(entry)) + 2.2 * scale
             rows.append(PanelRow(lines, body, height, entry=entry, space_after=3 * scale if i == len(entries) - 1 else 0))
@@ -146,6 +158,30 @@ def _legend_symbol(ax, entry: LegendEntry, x: float, y: float) -> None:
                                linewidth=kw["linewidth"], linestyle=kw["linestyle"]))
 
 
+@dataclass(frozen=True)
+class PanelCell:
+    """Where one panel row is drawn, in points from the panel's lower-left corner."""
+
+    row: PanelRow
+    x: float  # left edge of the row's text
+    y: float  # its vertical centre (legend rows) or top (headings, notes)
+    symbol_x: float | None  # left edge of a legend row's swatch
+
+
+def panel_cells(chosen: PanelPlan, height: float) -> list[PanelCell]:
+    """Every row's position: legend text starts one swatch right of the column edge, all else at the edge."""
+    cells = []
+    for c, column in enumerate(chosen.columns):
+        x, y = c * (chosen.column_width + GAP * PT_PER_MM), height
+        for row in column:
+            if row.entry is not None:
+                cells.append(PanelCell(row, x + SWATCH_W + 5, y - row.height / 2, x))
+            else:
+                cells.append(PanelCell(row, x, y, None))
+            y -= row.height + row.space_after
+    return cells
+
+
 def draw_panel(fig: Figure, paper: Paper, chosen: PanelPlan) -> list[LegendEntry]:
     """Draw the planned legend and notes; return the legend rows drawn."""
     box = chosen.frame.panel
@@ -155,15 +191,12 @@ def draw_panel(fig: Figure, paper: Paper, chosen: PanelPlan) -> list[LegendEntry
     ax.set_ylim(0, h)
     ax.axis("off")
     drawn = []
-    for c, column in enumerate(chosen.columns):
-        x, y = c * (chosen.column_width + GAP * PT_PER_MM), h
-        for row in column:
-            if row.entry is not None:
-                centre = y - row.height / 2
-                _legend_symbol(ax, row.entry, x, centre)
-                draw_text(ax, x + SWATCH_W + 5, centre, "\n".join(row.lines), row.size, va="center", color=row.colour, linespacing=1.25)
-                drawn.append(row.entry)
-            else:
-                draw_text(ax, x, y, "\n".join(row.lines), row.size, va="top", color=row.colour, linespacing=1.3)
-            y -= row.height + row.space_after
+    for cell in panel_cells(chosen, h):
+        row = cell.row
+        if row.entry is not None and cell.symbol_x is not None:
+            _legend_symbol(ax, row.entry, cell.symbol_x, cell.y)
+            draw_text(ax, cell.x, cell.y, "\n".join(row.lines), row.size, va="center", color=row.colour, linespacing=1.25)
+            drawn.append(row.entry)
+        else:
+            draw_text(ax, cell.x, cell.y, "\n".join(row.lines), row.size, va="top", color=row.colour, linespacing=1.3)
     return drawn

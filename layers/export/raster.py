@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -30,7 +32,14 @@ from layers.export.drawing import (
     style_groups,
     view_limits,
 )
-from layers.export.labels import Label, layer_labels, marker_radius, place_labels
+from layers.export.labels import (
+    HALO_PT,
+    Label,
+    Placed,
+    layer_labels,
+    marker_radius,
+    place_labels,
+)
 from layers.export.layout import MARGIN, SUBTITLE_PT, TITLE_PT, Box, Layout
 from layers.export.legend import draw_panel, plan
 from layers.export.sheet import (
@@ -70,6 +79,7 @@ class Rendered:
     legend: tuple[LegendEntry, ...]  # rows actually drawn in the legend
     labels: tuple[str, ...]  # map labels placed
     scale: str
+    label_boxes: tuple[tuple[tuple[float, float], ...], ...] = ()  # each label's box as drawn (points, map's lower left)
 
 
 def _figure_inches(paper: Paper, dpi: float, fmt: str) -> tuple[float, float]:
@@ -105,7 +115,7 @@ def _draw_header(fig: Figure, sheet: Sheet, frame: Layout) -> None:
     fig.add_artist(Line2D([left, 1 - left], [frame.rule_y / paper.height_mm] * 2, color=RULE, linewidth=0.6))
 
 
-def _draw_map(fig: Figure, sheet: Sheet, box: Box, device_dpi: float) -> list[tuple[Label, float, float]]:
+def _draw_map(fig: Figure, sheet: Sheet, box: Box, device_dpi: float, dpi: float | None) -> list[Placed]:
     """The map frame: layers, scale bar, north arrow, then labels around them; returns the labels placed."""
     ax = fig.add_axes(box.frac(sheet.paper))
     x0, y0, x1, y1, mpp = view_limits(sheet.extent, box)
@@ -122,8 +132,12 @@ def _draw_map(fig: Figure, sheet: Sheet, box: Box, device_dpi: float) -> list[tu
     scale = scale_denominator(mpp)
     labels: list[Label] = []
     markers: list[tuple[float, float, float, float]] = []
+    lines = []  # drawn lines in points from the map's lower-left corner: labels keep off them where they can
     for i, layer in enumerate(sheet.layers):
         geoms = clip_and_simplify(layer.metric, view, tolerance)
+        parts = shapely.get_parts(shapely.get_parts(geoms))
+        parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+        lines += list(shapely.transform(parts, lambda xy: (xy - (x0, y0)) / mpp))
         zorder = 1 + GEOMETRY_RANK[layer.spec.geometry] * 3 + i * 0.01
         styles = feature_styles(layer.spec, layer.gdf)
         for style, mask in style_groups(styles):
@@ -131,16 +145,18 @@ def _draw_map(fig: Figure, sheet: Sheet, box: Box, device_dpi: float) -> list[tu
             for x, y in draw_geometries(ax, geoms[mask], style, zorder):
                 cx, cy = (x - x0) / mpp, (y - y0) / mpp
                 markers.append((cx - r, cy - r, cx + r, cy + r))
-        labels += layer_labels(layer, styles, view, scale)
+        labels += layer_labels(layer, styles, view, scale, mpp)
     scale_bar(ax)
     arrow_box = north_arrow(ax, view, mpp)
     w_pt, h_pt = box.w * PT_PER_MM, box.h * PT_PER_MM
     reserved = [(0, 0, SCALE_BAR_FRACTION * w_pt + 30, 34), arrow_box]  # the scale bar with its box and label
-    placed = place_labels(labels, markers, reserved, w_pt, h_pt, (x0, y0), mpp)
-    for label, x, y in placed:
-        halo = draw_text(ax, x, y, label.text, label.size, ha="center", va="center", color="white", zorder=30)
-        halo.set_path_effects([Stroke(linewidth=2.6, foreground="white")])  # drawn as outline; the text on top stays text
-        draw_text(ax, x, y, label.text, label.size, ha="center", va="center", color=label.colour, zorder=31)
+    placed = place_labels(labels, markers, reserved, w_pt, h_pt, (x0, y0), mpp, dpi, lines)
+    for spot in placed:
+        label = spot.label
+        common = {"ha": "center", "va": "center", "rotation": spot.angle, "rotation_mode": "anchor"}
+        halo = draw_text(ax, spot.x, spot.y, label.text, label.size, color="white", zorder=30, **common)
+        halo.set_path_effects([Stroke(linewidth=2 * HALO_PT, foreground="white")])  # drawn as outline; the text on top stays text
+        draw_text(ax, spot.x, spot.y, label.text, label.size, color=label.colour, zorder=31, **common)
     return placed
 
 
@@ -159,7 +175,7 @@ def draw(sheet: Sheet, dpi: float = 150, fmt: str = "png") -> Rendered:
             fig = Figure(figsize=_figure_inches(paper, dpi, fmt), dpi=dpi, facecolor="white")
             FigureCanvasAgg(fig)
             _draw_header(fig, sheet, chosen.frame)
-            placed = _draw_map(fig, sheet, chosen.frame.map, PDF_DPI if fmt == "pdf" else dpi)
+            placed = _draw_map(fig, sheet, chosen.frame.map, PDF_DPI if fmt == "pdf" else dpi, None if fmt == "pdf" else dpi)
             legend = draw_panel(fig, paper, chosen)
             buffer = io.BytesIO()
             metadata = {"Title": sheet.title}
@@ -169,7 +185,7 @@ def draw(sheet: Sheet, dpi: float = 150, fmt: str = "png") -> Rendered:
     finally:
         _LOCK.release()
     scale = scale_text(view_limits(sheet.extent, chosen.frame.map)[4])
-    return Rendered(buffer.getvalue(), tuple(legend), tuple(label.text for label, _, _ in placed), scale)
+    return Rendered(buffer.getvalue(), tuple(legend), tuple(p.label.text for p in placed), scale, tuple(p.corners for p in placed))
 
 
 def render(

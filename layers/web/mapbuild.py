@@ -323,9 +323,23 @@ def add_layer(
     return group
 
 
-def add_labels(parent: folium.FeatureGroup, points: dict[str, Any], field: str, muted: bool = False) -> None:
-    """Text labels at a point inside each feature (not clickable)."""
-    config = js_literal({"field": field, "muted": muted})
+def add_labels(
+    parent: folium.FeatureGroup,
+    points: dict[str, Any],
+    field: str,
+    muted: bool = False,
+    priority: int | None = None,
+    minor: bool = False,
+) -> None:
+    """Text labels at a point inside each feature (not clickable).
+
+    ``priority`` orders labels when they would overlap on screen: the browser hides the
+    later of two (lower first; by default 10, muted context 40).  ``minor`` labels (parks,
+    towns, lines) are set smaller.  A feature's ``_angle`` property (degrees, counter-clockwise)
+    turns its label along a line, and ``_colour`` (``#rrggbb``) gives it its line's colour.
+    """
+    rank = priority if priority is not None else (40 if muted else 10)
+    config = js_literal({"field": field, "muted": muted, "minor": minor, "priority": rank})
     SafeGeoJson(
         points,
         marker=folium.Marker(icon=folium.DivIcon(class_name="zzp-label-icon"), interactive=False, keyboard=False),

@@ -60,6 +60,30 @@ window.zzp = window.zzp || (function () {
     }
     return d;
   }
+  // Labels never overprint: after each zoom or layer change, a label whose box touches one of
+  // higher priority (lower number; the same number: the one added first) is hidden until there is room.
+  function declutter(map) {
+    var spans = Array.prototype.slice.call(map.getContainer().querySelectorAll('.zzp-label'));
+    spans.forEach(function (s, i) { s.classList.remove('zzp-hidden'); s._zzpOrder = i; });
+    spans.sort(function (a, b) {
+      return (Number(a.dataset.priority) - Number(b.dataset.priority)) || (a._zzpOrder - b._zzpOrder);
+    });
+    var shown = [];
+    spans.forEach(function (s) {
+      var r = s.getBoundingClientRect();
+      if (!r.width) { return; }
+      var hit = shown.some(function (o) { return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom; });
+      if (hit) { s.classList.add('zzp-hidden'); } else { shown.push(r); }
+    });
+  }
+  function declutterLater(map) {
+    if (!map) { return; }
+    if (!map._zzpDeclutter) {
+      map._zzpDeclutter = function () { clearTimeout(map._zzpDeclutterTimer); map._zzpDeclutterTimer = setTimeout(function () { declutter(map); }, 60); };
+      map.on('zoomend moveend overlayadd overlayremove', map._zzpDeclutter);
+    }
+    map._zzpDeclutter();
+  }
   return {
     bind: function (feature, layer, cfg) {
       var p = feature.properties || {};
@@ -70,8 +94,18 @@ window.zzp = window.zzp || (function () {
     },
     label: function (feature, layer, cfg) {
       var p = feature.properties || {};
-      var span = el('span', 'zzp-label' + (cfg.muted ? ' muted' : ''), p[cfg.field]);
+      var span = el('span', 'zzp-label' + (cfg.muted ? ' muted' : '') + (cfg.minor ? ' minor' : ''), p[cfg.field]);
+      if (/^#[0-9a-fA-F]{6}$/.test(p._colour || '')) { span.style.color = p._colour; }
+      span.dataset.priority = String(cfg.priority || 0);
+      var angle = Number(p._angle);
+      var dx = Number(p._dx);
+      if (angle && isFinite(angle)) {  // along a line: degrees counter-clockwise, the screen turns clockwise
+        span.style.transform = 'translate(-50%,-50%) rotate(' + (-angle).toFixed(1) + 'deg)';
+      } else if (dx > 0 && isFinite(dx)) {  // beside a point symbol, not over it
+        span.style.transform = 'translate(' + dx.toFixed(0) + 'px,-50%)';
+      }
       layer.setIcon(L.divIcon({className: 'zzp-label-icon', html: span, iconSize: null}));
+      layer.on('add', function () { declutterLater(layer._map); });
     },
     scale: function (map) { L.control.scale({imperial: false, maxWidth: 160}).addTo(map); },
     sync: function (map, cfg, groups) {
