@@ -64,6 +64,13 @@ class Results:
     # Per session: script runs the server started for it, and clicks whose feature the page then showed.
     script_runs: dict[int, int] = field(default_factory=dict)
     clicks_shown: dict[int, int] = field(default_factory=dict)
+    # (seconds since the load started when the request was sent, round, "load"/"click", seconds to script_finished)
+    timeline: list[tuple[float, int, str, float]] = field(default_factory=list)
+    t0: float = field(default_factory=time.perf_counter)
+
+    def record(self, round_: int, kind: str, seconds: float) -> None:
+        (self.ready_s if kind == "load" else self.click_s).append(seconds)
+        self.timeline.append((round(time.perf_counter() - self.t0 - seconds, 2), round_, kind, round(seconds, 3)))
 
 
 def clickable_features(layer_id: str) -> list[dict[str, Any]]:
@@ -109,7 +116,7 @@ async def visitor(
             if _problems(run):
                 results.errors.extend(f"session {number}: {where}: {p}" for p in _problems(run))
                 continue
-            results.ready_s.append(run.seconds)
+            results.record(round_, "load", run.seconds)
             widget = run.components.get(FOLIUM)
             if widget is None:
                 results.errors.append(f"session {number}: {where}: no map on the page")
@@ -123,7 +130,7 @@ async def visitor(
             if _problems(run):
                 results.errors.extend(f"session {number}: {where}: {p}" for p in _problems(run))
                 continue
-            results.click_s.append(run.seconds)
+            results.record(round_, "click", run.seconds)
             if feature["properties"]["name"] in run.texts:
                 results.clicks_shown[number] += 1
             else:
@@ -168,10 +175,73 @@ def rss_mb(pid: int) -> float:
 
 
 def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process (utime, stime in /proc/PID/stat)."""
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
+    """User + system CPU seconds of a process, all its threads (utime, stime in /proc/PID/stat); 0 once gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> set[int]:
+    """All processes below ``pid`` (from /proc/PID/task/*/children)."""
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as fh:
+                    children = {int(c) for c in fh.read().split()} - found
+                found |= children
+                stack.extend(children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all cores, /proc/stat), for the other engineers' share."""
+    with open("/proc/stat") as fh:
+        values = [int(v) for v in fh.readline().split()[1:8]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class Sampler(threading.Thread):
+    """Every half second: the server's RSS, and CPU time by server, load client, its browser, whole machine.
+
+    Chromium's renderers come and go, so their CPU time is kept per process id as last seen.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        super().__init__(name="sampler", daemon=True)
+        self.server_pid = server_pid
+        self.rss_mb: list[float] = []
+        self._browser: dict[int, float] = {}
+        self._stop_event = threading.Event()
+        self._start_cpu = self._cpu()
+
+    def _cpu(self) -> dict[str, float]:
+        me = os.getpid()
+        for child in descendants(me) - {self.server_pid} - descendants(self.server_pid):
+            self._browser[child] = max(self._browser.get(child, 0.0), cpu_s(child))
+        return {"server": cpu_s(self.server_pid), "load_client": cpu_s(me),
+                "browser": sum(self._browser.values()), "machine": machine_busy_s()}
+
+    def run(self) -> None:
+        while not self._stop_event.wait(0.5):
+            self.rss_mb.append(rss_mb(self.server_pid))
+            self._cpu()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds used since the sampler was created, by whom ("other": everything else on the machine)."""
+        self._stop_event.set()
+        self.join(timeout=5)
+        now = self._cpu()
+        used = {k: round(now[k] - self._start_cpu[k], 1) for k in now}
+        used["other"] = round(used["machine"] - used["server"] - used["load_client"] - used["browser"], 1)
+        return used
 
 
 def machine() -> str:
@@ -252,8 +322,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 probe.visit()  # the browser's own first visit (its cache, the component's files) is not counted
                 baseline = [probe.visit() for _ in range(3)]
             before_mb = rss_mb(pid)
-            cpu_before = cpu_s(pid)
-            samples: list[float] = [before_mb]
+            sampler = Sampler(pid)
             box: dict[str, Any] = {}
 
             def load() -> None:
@@ -264,27 +333,26 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     box["crash"] = exc
 
             started = time.perf_counter()
+            sampler.start()
             worker = threading.Thread(target=load, name="load", daemon=True)
             worker.start()
             limit = time.monotonic() + args.duration + 2 * REQUEST_TIMEOUT_S + 30
             visits = 0
             while worker.is_alive() and time.monotonic() < limit:
-                samples.append(rss_mb(pid))
                 if probe and visits < MAX_BROWSER_VISITS and time.perf_counter() - started > args.ramp:
                     visits += 1
                     try:
                         under_load.append(probe.visit())
                     except Exception as exc:
                         browser_errors.append(f"browser: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-                    samples.append(rss_mb(pid))
                 worker.join(timeout=0.5)
             worker.join(timeout=5)
+            elapsed = time.perf_counter() - started
+            cpu = sampler.stop()
             if worker.is_alive():
                 raise RuntimeError("the load did not finish in its time bound")
             if "crash" in box:
                 raise box["crash"]
-            elapsed = time.perf_counter() - started
-            server_cpu = cpu_s(pid) - cpu_before
         finally:
             if probe:
                 probe.close()
@@ -299,7 +367,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     errors = results.errors + browser_errors
     requests = len(results.ready_s) + len(results.click_s)
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python -m benchmarks.load " + " ".join(sys.argv[1:]),
         "machine": machine(),
         "load_average_at_end": os.getloadavg(),
@@ -323,21 +391,32 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "baseline": round(statistics.median(baseline), 2) if baseline else None,
             "under_load": _summary(under_load),
         },
-        "server_cpu_s": round(server_cpu, 1),
-        "server_cpu_per_request_s": round(server_cpu / max(requests, 1), 3),
+        "by_round": by_round(results),
+        "cpu_s": cpu,
+        "server_cpu_per_request_s": round(cpu["server"] / max(requests, 1), 3),
         "cpu_available_s": round(elapsed * (os.cpu_count() or 1), 1),
         "memory_cold_mb": round(cold_mb, 1),
         "memory_before_mb": round(before_mb, 1),
-        "memory_peak_mb": round(max(samples), 1),
+        "memory_peak_mb": round(max([before_mb, *sampler.rss_mb]), 1),
         "memory_after_mb": round(after_mb, 1),
         "memory_settle_mb": settle,
         "memory_growth_ratio": round(after_mb / before_mb, 3),
         "error_lines": errors,
+        "timeline": results.timeline,
+    }
+
+
+def by_round(results: Results) -> dict[str, dict[str, Any]]:
+    """p50/p95 of page loads and clicks per round: shows whether the first (arrival) wave dominates."""
+    rounds = sorted({r for _, r, _, _ in results.timeline})
+    return {
+        str(r): {kind: _summary([s for _, rr, k, s in results.timeline if rr == r and k == kind]) for kind in ("load", "click")}
+        for r in rounds
     }
 
 
 def table(figures: dict[str, Any]) -> str:
-    browser = figures["browser_ready_s"]
+    browser, cpu = figures["browser_ready_s"], figures["cpu_s"]
     rows = [
         ("sessions × rounds", f"{figures['sessions']} × {figures['rounds']} ({figures['elapsed_s']} s)"),
         ("page loads / clicks (shown)", f"{figures['page_loads']} / {figures['clicks']} ({figures['clicks_shown']})"),
@@ -347,9 +426,11 @@ def table(figures: dict[str, Any]) -> str:
         ("browser ready: baseline", f"{browser['baseline']} s"),
         ("browser ready: under load p50 / max (n)",
          f"{browser['under_load']['p50']} / {browser['under_load']['max']} s ({browser['under_load']['n']})"),
-        ("server CPU (per request)", f"{figures['server_cpu_s']} s of {figures['cpu_available_s']} s ({figures['server_cpu_per_request_s']} s)"),
-        ("RSS before → peak → after", f"{figures['memory_before_mb']:.0f} → {figures['memory_peak_mb']:.0f} → "
-         f"{figures['memory_after_mb']:.0f} MB (×{figures['memory_growth_ratio']})"),
+        ("CPU-s server / client / browser / other",
+         f"{cpu['server']} / {cpu['load_client']} / {cpu['browser']} / {cpu['other']} of {figures['cpu_available_s']}"),
+        ("server CPU per request", f"{figures['server_cpu_per_request_s']} s"),
+        ("RSS before → peak → after", (f"{figures['memory_before_mb']:.0f} → {figures['memory_peak_mb']:.0f} → "
+                                       f"{figures['memory_after_mb']:.0f} MB (×{figures['memory_growth_ratio']})")),
     ]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)

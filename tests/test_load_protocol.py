@@ -14,9 +14,9 @@ import pytest
 pytest.importorskip("streamlit.proto.BackMsg_pb2", reason="streamlit's protobuf modules are not installed")
 pytest.importorskip("websockets.asyncio.client", reason="the websockets package (installed with uvicorn) is missing")
 
-from benchmarks.live import streamlit_server  # noqa: E402
-from benchmarks.load import clickable_features, run_load  # noqa: E402
-from benchmarks.stream_client import FOLIUM, StreamSession, click_value  # noqa: E402
+from benchmarks.live import streamlit_server
+from benchmarks.load import clickable_features, run_load
+from benchmarks.stream_client import FOLIUM, StreamSession, click_value
 
 
 @pytest.fixture(scope="module")
