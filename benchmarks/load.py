@@ -336,7 +336,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             sampler.start()
             worker = threading.Thread(target=load, name="load", daemon=True)
             worker.start()
-            limit = time.monotonic() + args.duration + 2 * REQUEST_TIMEOUT_S + 30
+            # The visitors' own bound: the last round starts before max(ramp, duration), then at most
+            # a connect, a page and a click (each with its timeout) and two think pauses.
+            limit = time.monotonic() + max(args.ramp, args.duration) + 3 * REQUEST_TIMEOUT_S + 2 * args.think + 30
             visits = 0
             while worker.is_alive() and time.monotonic() < limit:
                 if probe and visits < MAX_BROWSER_VISITS and time.perf_counter() - started > args.ramp:
@@ -357,7 +359,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             if probe:
                 probe.close()
         results: Results = box["results"]
-        # After: the sessions are closed; poll until RSS has stopped falling, at most --settle seconds.
+        # After: the sessions are closed; RSS every 5 s for --settle seconds, the last value is "after".
         settle: list[tuple[float, float]] = []
         end = time.monotonic() + args.settle
         while time.monotonic() < end:

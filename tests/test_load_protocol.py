@@ -30,17 +30,20 @@ async def _load_then_click(base: str, row: int):
     try:
         page = await session.rerun(page="transport", timeout=50)
         feature = clickable_features("rail_network")[row]
+        # A value for a widget id the page does not have reruns the script but selects nothing.
+        stray = await session.rerun(widgets={"not-the-map": click_value(feature)}, timeout=50)
         click = await session.rerun(widgets={page.components[FOLIUM]: click_value(feature)}, timeout=50)
-        return page, click, feature["properties"]["name"]
+        return page, stray, click, feature["properties"]["name"]
     finally:
         await session.close()
 
 
 def test_click_reruns_the_page_and_shows_the_feature(base: str) -> None:
-    page, click, name = asyncio.run(_load_then_click(base, row=1))
-    assert page.ok and click.ok, (page, click)
+    page, stray, click, name = asyncio.run(_load_then_click(base, row=1))
+    assert page.ok and stray.ok and click.ok, (page, stray, click)
     assert FOLIUM in page.components
     assert name not in page.texts  # before the click the detail panel shows only its hint
+    assert name not in stray.texts
     assert click.runs_started == 1  # the component value reached the server and reran the script once
     assert name in click.texts
 
