@@ -18,6 +18,10 @@ from benchmarks.live import streamlit_server
 from benchmarks.load import clickable_features, run_load
 from benchmarks.stream_client import FOLIUM, StreamSession, click_value
 
+# Shaped like Streamlit's generated widget ids ("$$ID-<hash>-<key>"); any other id is read as a user key
+# that session_state then lacks, and the sidebar's next widget raises KeyError (Streamlit 1.67).
+STRAY_WIDGET = "$$ID-" + "0" * 32 + "-stray"
+
 
 @pytest.fixture(scope="module")
 def base() -> str:
@@ -31,7 +35,7 @@ async def _load_then_click(base: str, row: int):
         page = await session.rerun(page="transport", timeout=50)
         feature = clickable_features("rail_network")[row]
         # A value for a widget id the page does not have reruns the script but selects nothing.
-        stray = await session.rerun(widgets={"not-the-map": click_value(feature)}, timeout=50)
+        stray = await session.rerun(widgets={STRAY_WIDGET: click_value(feature)}, timeout=50)
         click = await session.rerun(widgets={page.components[FOLIUM]: click_value(feature)}, timeout=50)
         return page, stray, click, feature["properties"]["name"]
     finally:
