@@ -41,7 +41,7 @@ from websockets.exceptions import ConnectionClosed
 FOLIUM = "streamlit_folium.st_folium"
 XSRF_COOKIE = "_streamlit_xsrf"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-MAX_MESSAGE = 64 * 1024 * 1024  # a map page's deltas are a few MB; the browser has no such limit either
+MAX_MESSAGE = 64 * 1024 * 1024  # a map page's largest message is ≈ 0.4 MB today; websockets' default cap is 1 MiB
 # A run ends with one of these; FINISHED_EARLY_FOR_RERUN is followed by another run (st.rerun, or a newer request).
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY: "ok", ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile error"}
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -57,7 +57,6 @@ class Run:
 
     seconds: float
     status: str
-    page_script_hash: str
     runs_started: int  # script runs the server started for this request (st.rerun adds one)
     exceptions: list[str] = field(default_factory=list)  # st.exception / uncaught errors (generic text in production)
     error_alerts: list[str] = field(default_factory=list)  # st.error boxes
@@ -112,7 +111,6 @@ class StreamSession:
         self.base = base.rstrip("/")
         self.socket = socket
         self.page_script_hash = ""
-        self.session_id = ""
 
     @classmethod
     async def open(cls, base: str, timeout: float = 30.0) -> StreamSession:
@@ -161,7 +159,7 @@ class StreamSession:
         state.context_info.url = f"{self.base}/{page or ''}"
         start = time.perf_counter()
         await self.socket.send(message.SerializeToString())
-        run = Run(seconds=0.0, status="", page_script_hash=self.page_script_hash, runs_started=0)
+        run = Run(seconds=0.0, status="", runs_started=0)
         deadline = start + timeout
         try:
             while True:
@@ -175,7 +173,6 @@ class StreamSession:
                 if kind == "new_session":
                     run.runs_started += 1
                     self.page_script_hash = msg.new_session.page_script_hash or self.page_script_hash
-                    self.session_id = msg.new_session.initialize.session_id or self.session_id
                 elif kind == "navigation":
                     self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
                 elif kind == "page_not_found":
@@ -183,7 +180,6 @@ class StreamSession:
                 elif kind == "script_finished" and msg.script_finished in DONE:
                     run.seconds = time.perf_counter() - start
                     run.status = DONE[msg.script_finished]
-                    run.page_script_hash = self.page_script_hash
                     return run
                 else:
                     _collect(msg, run)
