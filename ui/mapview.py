@@ -1,9 +1,9 @@
 """A map page's map: the view declared in :mod:`layers.web.views`, hosted in the page.
 
-``map_view`` draws catalog layers with ``st_folium`` so that panning and zooming
-never rerun Python (``returned_objects`` is limited to ``last_active_drawing``)
-and a feature click reruns exactly once.  The URL's permalink state (basemap,
-layers, centre, zoom, selection) sets the initial view.
+``map_view`` draws catalog layers in the page's inline map (:mod:`ui.map_component`):
+panning and zooming never rerun Python, a feature click reruns exactly once, and a
+rerun (a filter, the basemap, clean mode) updates the same map in place.  The URL's
+permalink state (basemap, layers, centre, zoom, selection) sets the initial view.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.io import store
 from layers.io.catalog import LayerSpec
@@ -19,6 +18,7 @@ from layers.web.compose import FeatureFilter, compose_map
 from layers.web.display import DisplayLayer
 from layers.web.views import VIEWS
 from ui import frame, loaders, sidebar
+from ui.map_component import live_map
 from ui.loaders import display_layer
 
 
@@ -41,7 +41,7 @@ def map_view(
     basemap = sidebar.current_basemap()
     if state.ignored:
         st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
-    m, selected = compose_map(
+    spec, selected = compose_map(
         view_id,
         loads,
         lambda spec: display_layer(spec.id, store.file_stamp(spec), basemap.datum),
@@ -53,13 +53,6 @@ def map_view(
         clean=st.session_state.get("clean", False),
         tianditu_key=sidebar.tianditu_key(),
         base_path=frame.base_path(),
-    )
-    result = st_folium(
-        m,
-        key=f"map-{view_id}",
         height=height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
     )
-    drawing = (result or {}).get("last_active_drawing")
-    return drawing.get("properties") if drawing else selected
+    return live_map(spec, key=f"map-{view_id}") or selected

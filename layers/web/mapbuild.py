@@ -253,20 +253,44 @@ def new_map(
     return m
 
 
-def _feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> str:
+def feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> dict[str, Any]:
+    """What ``zzp.bind`` needs to show a layer's features: title, tooltip/popup fields and labels, record link."""
     fields = {*spec.tooltip, *spec.popup}
-    return js_literal(
-        {
-            "title": spec.label or "name",
-            "tooltip": list(spec.tooltip),
-            "popup": list(spec.popup),
-            "labels": {f: catalog.label(f) for f in fields},
-            "record": spec.record_field,
-            "detail": detail_url,
-            "geometry": spec.geometry,
-            "layer": spec.id,
-        }
-    )
+    return {
+        "title": spec.label or "name",
+        "tooltip": list(spec.tooltip),
+        "popup": list(spec.popup),
+        "labels": {f: catalog.label(f) for f in fields},
+        "record": spec.record_field,
+        "detail": detail_url,
+        "geometry": spec.geometry,
+        "layer": spec.id,
+    }
+
+
+def is_selected(spec: LayerSpec, props: dict[str, Any], selected: str | None) -> bool:
+    """Whether a feature is a permalink's selection (its record id, or ``layer:name``)."""
+    if selected is None:
+        return False
+    if spec.record_field and props.get(spec.record_field) == selected:
+        return True
+    return selected == f"{spec.id}:{props.get('name')}"
+
+
+def feature_style(spec: LayerSpec, props: dict[str, Any], selected: str | None = None) -> dict[str, Any]:
+    """A feature's Leaflet path options: the catalog symbol, a class per layer, the selection emphasised."""
+    options = spec.style_for(props).leaflet()
+    options["className"] = f"zzp-{spec.id}"  # lets tests and CSS find a layer's SVG paths
+    if is_selected(spec, props, selected):
+        options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
+    return options
+
+
+def highlight_style(spec: LayerSpec, props: dict[str, Any]) -> dict[str, Any]:
+    """A feature's options under the pointer: the symbol a little heavier and opaque."""
+    options = spec.style_for(props).leaflet()
+    options.update(weight=options["weight"] + 2, opacity=1.0)
+    return options
 
 
 def add_layer(
@@ -286,33 +310,12 @@ def add_layer(
     if isinstance(data, gpd.GeoDataFrame):
         data = prepare(spec, data, WGS84_DATUM)
     group = folium.FeatureGroup(name=html_text(spec.title), show=True, control=True)
-
-    def is_selected(props: dict[str, Any]) -> bool:
-        if selected is None:
-            return False
-        if spec.record_field and props.get(spec.record_field) == selected:
-            return True
-        return selected == f"{spec.id}:{props.get('name')}"
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        props = feature["properties"]
-        options = spec.style_for(props).leaflet()
-        options["className"] = f"zzp-{spec.id}"  # lets tests and CSS find a layer's SVG paths
-        if is_selected(props):
-            options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
-        return options
-
-    def highlight(feature: dict[str, Any]) -> dict[str, Any]:
-        options = spec.style_for(feature["properties"]).leaflet()
-        options.update(weight=options["weight"] + 2, opacity=1.0)
-        return options
-
-    config = _feature_config(spec, catalog, detail_url)
+    config = js_literal(feature_config(spec, catalog, detail_url))
     SafeGeoJson(
         data.features,
         name=spec.title,
-        style_function=style,
-        highlight_function=highlight,
+        style_function=lambda feature: feature_style(spec, feature["properties"], selected),
+        highlight_function=lambda feature: highlight_style(spec, feature["properties"]),
         marker=folium.CircleMarker(radius=spec.style.radius, fill=True) if spec.geometry == "Point" else None,
         on_each_feature=JsCode(f"function(f, l) {{ zzp.bind(f, l, {config}); }}"),
         control=False,

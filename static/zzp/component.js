@@ -1,0 +1,185 @@
+/*
+ * The inline map (Streamlit Custom Components v2, no iframe): one Leaflet map per component,
+ * created once and kept on its element, updated in place by every rerun's spec
+ * (layers/web/mapspec.py).  Layers are redrawn only when their content hash changes; a layer's
+ * visibility and the view are applied only when the app asks for something new, so the user's
+ * pan, zoom and layer choices survive reruns.  Feature text is shown by zzp.bind/zzp.label
+ * (textContent only).  A feature click is sent to Python with setTriggerValue('clicked', …).
+ */
+
+// Leaflet, the maps' script and styles: loaded once per page from the app's static files.
+function loadOnce(spec) {
+  if (!window.__zzpAssets) {
+    const css = spec.styles.map((href) => new Promise((resolve) => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = href;
+      link.onload = resolve;
+      link.onerror = resolve;  // a missing style must not keep the map from drawing
+      document.head.appendChild(link);
+    }));
+    const js = spec.scripts.reduce((previous, src) => previous.then(() => new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error('地图脚本加载失败：' + src));
+      document.head.appendChild(script);
+    })), Promise.resolve());
+    window.__zzpAssets = Promise.all([js, ...css]);
+  }
+  return window.__zzpAssets;
+}
+
+function decode(data) {
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
+    return JSON.parse(new TextDecoder().decode(data));
+  }
+  return typeof data === 'string' ? JSON.parse(data) : data;
+}
+
+function createMap(element, spec) {
+  const map = L.map(element, {
+    center: spec.view.center, zoom: spec.view.zoom, minZoom: 6, zoomSnap: 0.5,
+    maxZoom: spec.basemap.maxZoom, preferCanvas: false,
+  });
+  map.attributionControl.setPrefix(spec.attributionPrefix);
+  zzp.scale(map);
+  L.control.zzpFullscreen().addTo(map);
+  const state = {map, layers: new Map(), tiles: [], basemap: null, view: spec.view.nonce, legend: null,
+                 legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
+                 groups: [], titles: [], sync: null, send: null};
+  state.control.addTo(map);
+  return state;
+}
+
+function applyBasemap(state, spec) {
+  const key = JSON.stringify(spec.basemap);
+  if (state.basemap === key) { return; }
+  state.tiles.forEach((tile) => state.map.removeLayer(tile));
+  state.tiles = spec.basemap.tiles.map((t) => L.tileLayer(t.url, {
+    subdomains: t.subdomains, maxZoom: spec.basemap.maxZoom, attribution: spec.basemap.attribution,
+  }).addTo(state.map));
+  state.tiles.forEach((tile) => tile.bringToBack());
+  state.map.setMaxZoom(spec.basemap.maxZoom);
+  state.basemap = key;
+}
+
+function drawLayer(state, layer) {
+  const features = L.geoJSON(layer.features, {
+    style: (f) => layer.styles[layer.styleOf[idx(layer, f)]],
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: layer.radius, fill: true}),
+    onEachFeature: (f, l) => {
+      zzp.bind(f, l, layer.config);
+      const i = layer.styleOf[idx(layer, f)];
+      l.on('mouseover', () => l.setStyle(layer.highlights[i]));
+      l.on('mouseout', () => l.setStyle(layer.styles[i]));
+      l.on('click', () => { if (state.send) { state.send(f.properties); } });
+    },
+  });
+  const parts = [features];
+  if (layer.label) {
+    parts.push(L.geoJSON(layer.labels, {
+      pointToLayer: (f, latlng) => L.marker(latlng, {
+        icon: L.divIcon({className: 'zzp-label-icon'}), interactive: false, keyboard: false}),
+      onEachFeature: (f, l) => zzp.label(f, l, layer.label),
+    }));
+  }
+  return parts;
+}
+
+// A feature's position in its layer's list (the style index runs parallel to it).
+function idx(layer, feature) {
+  if (!layer._index) {
+    layer._index = new Map(layer.features.features.map((f, i) => [f, i]));
+  }
+  return layer._index.get(feature);
+}
+
+function applyLayers(state, spec) {
+  const wanted = new Set(spec.layers.map((l) => l.id));
+  state.layers.forEach((entry, id) => {
+    if (!wanted.has(id)) {
+      state.map.removeLayer(entry.group);
+      state.control.removeLayer(entry.group);
+      state.layers.delete(id);
+    }
+  });
+  spec.layers.forEach((layer) => {
+    let entry = state.layers.get(layer.id);
+    if (!entry) {
+      entry = {group: L.featureGroup(), hash: null, visible: null};
+      state.layers.set(layer.id, entry);
+      state.control.addOverlay(entry.group, layer.name);
+    }
+    if (entry.hash !== layer.hash) {
+      entry.group.clearLayers();
+      drawLayer(state, layer).forEach((part) => entry.group.addLayer(part));
+      entry.hash = layer.hash;
+    }
+    if (entry.visible !== layer.visible) {  // the app asked for something new: apply it
+      if (layer.visible) { entry.group.addTo(state.map); } else { state.map.removeLayer(entry.group); }
+      entry.visible = layer.visible;
+    }
+    entry.title = layer.title;
+  });
+  // Drawing order follows the spec (areas, lines, points), also for layers added later.
+  spec.layers.forEach((layer) => {
+    const group = state.layers.get(layer.id).group;
+    if (state.map.hasLayer(group)) { group.bringToFront(); }
+  });
+  // zzp.sync and zzp.legend read these arrays: keep the same arrays, new contents.
+  state.groups.splice(0, state.groups.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.id]));
+  state.titles.splice(0, state.titles.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.title]));
+}
+
+function applyLegend(state, spec) {
+  if (state.legendHtml !== spec.legend) {
+    if (state.legend) { state.legend.remove(); }
+    state.legend = zzp.legend(state.map, spec.legend, state.titles);
+    state.legendHtml = spec.legend;
+  }
+  state.layers.forEach((entry) => state.legend(entry.title, state.map.hasLayer(entry.group)));
+}
+
+function applySync(state, spec) {
+  if (!spec.sync) { return; }
+  if (!state.sync) {
+    state.sync = Object.assign({}, spec.sync);
+    zzp.sync(state.map, state.sync, state.groups);
+  }
+  state.sync.basemap = spec.sync.basemap;  // read on every URL write
+}
+
+function applyView(state, spec) {
+  if (state.view !== spec.view.nonce) {
+    state.map.setView(spec.view.center, spec.view.zoom);
+    state.view = spec.view.nonce;
+  }
+}
+
+export default function (component) {
+  const {data, parentElement, setTriggerValue} = component;
+  const spec = decode(data);
+  let element = parentElement.querySelector('.zzp-map');
+  if (!element) {
+    element = document.createElement('div');
+    element.className = 'zzp-map';
+    element.setAttribute('role', 'region');
+    element.setAttribute('aria-label', '规划地图');
+    parentElement.appendChild(element);
+  }
+  element.style.height = spec.height + 'px';
+  loadOnce(spec).then(() => {
+    const state = element.__zzp || (element.__zzp = createMap(element, spec));
+    state.send = spec.clicks ? (props) => setTriggerValue('clicked', props) : null;
+    element.classList.toggle('zzp-clean', !!spec.clean);
+    applyBasemap(state, spec);
+    applyLayers(state, spec);
+    applyLegend(state, spec);
+    applySync(state, spec);
+    applyView(state, spec);
+    state.map.invalidateSize();
+  }).catch((err) => {
+    element.textContent = '地图无法加载：' + err.message;
+  });
+}
