@@ -8,7 +8,7 @@ lighter than browsers), and has every session alternate between the overview
 and transport pages for ``--seconds``, clicking a map feature on each visit.  Every
 request to a host other than localhost is aborted.
 
-Reported: page-ready time (navigation until the st_folium iframe's Leaflet
+Reported: page-ready time (navigation until the inline map's Leaflet
 container has its county SVG paths) p50/p95, feature-click round trips (click
 until the rerun it triggers is over), errors, and the RSS of the streamlit
 process and its children (from ``/proc``) before, during (peak) and after the
@@ -33,7 +33,6 @@ from pathlib import Path
 from benchmarks.live import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    MAP_IFRAME,
     RUN_COUNTER,
     streamlit_server,
 )
@@ -153,12 +152,11 @@ async def session(browser, base: str, deadline: float, number: int, results: Res
             start = time.perf_counter()
             try:
                 await page.goto(f"{base}/{path}", wait_until="commit")
-                frame = page.frame_locator(MAP_IFRAME).first
-                await frame.locator(READY).first.wait_for(state="attached", timeout=30_000)
+                await page.locator(READY).first.wait_for(state="attached", timeout=30_000)
                 results.ready_s.append(time.perf_counter() - start)
                 await _idle(page, 30_000)
                 await page.evaluate(RUN_COUNTER)
-                container = frame.locator(".leaflet-container")
+                container = page.locator(".leaflet-container")
                 points = await container.evaluate(f"(_) => ({CLICKABLE})()")
                 if not points:
                     raise RuntimeError("no clickable feature on the map")

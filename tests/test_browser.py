@@ -1,4 +1,4 @@
-"""What only a browser shows: the map draws offline, layers toggle, clicks and links work.
+"""What only a browser shows: the inline map draws offline, updates in place, layers toggle, clicks and links work.
 
 Run alone with ``python -m pytest -m browser``.  Screenshots go to ``artifacts/``.
 """
@@ -10,10 +10,10 @@ import re
 import pytest
 
 from benchmarks.live import (
-    MAP_IFRAME,
+    MAP,
     RUN_COUNTER,
     launch,
-    map_frame,
+    map_view,
     offline_context,
     streamlit_server,
     wait_for_app,
@@ -60,88 +60,132 @@ def page(browser):
 def open_map(page, url: str, name: str):
     page.goto(url)
     wait_for_app(page)
-    frame = map_frame(page)
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    page.locator(".leaflet-container").wait_for(timeout=30_000)
     # attached, not visible: at high zoom a county's path may lie outside the view
-    frame.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=30_000)
+    page.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=30_000)
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts_dir() / f"{name}.png"))
-    return frame
+    return page
 
 
-def test_overview_map_draws_every_county_offline(page, server):
-    frame = open_map(page, server + "/", "overview")
-    assert frame.locator("path.zzp-admin_counties").count() == 9
-    assert frame.locator(".zzp-legend").is_visible()
-    assert frame.locator(".leaflet-control-scale").is_visible()
+def test_overview_map_draws_every_county_offline_in_the_page_itself(page, server):
+    open_map(page, server + "/", "overview")
+    assert page.locator("iframe").count() == 0  # no frame: the map is part of the page
+    assert page.locator("path.zzp-admin_counties").count() == 9
+    assert page.locator(".zzp-legend").is_visible()
+    assert page.locator(".leaflet-control-scale").is_visible()
     assert not page.errors
 
 
-def test_turning_a_layer_off_removes_its_paths(page, server):
-    frame = open_map(page, server + "/", "layer-toggle")
-    rail = frame.locator("path.zzp-rail_network")
+def test_turning_a_layer_off_removes_its_paths_and_its_legend_rows(page, server):
+    open_map(page, server + "/", "layer-toggle")
+    rail = page.locator("path.zzp-rail_network")
     assert rail.count() > 0
-    frame.locator(".leaflet-control-layers").hover()
-    frame.locator("label", has_text="铁路“六纵四横”").locator("input").uncheck()
+    rows = page.locator(".zzp-legend-row[data-layer='铁路“六纵四横”']")
+    assert rows.first.is_visible()
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers label", has_text="铁路“六纵四横”").locator("input").uncheck()
     page.wait_for_timeout(300)
     assert rail.count() == 0
-    assert frame.locator("path.zzp-admin_counties").count() == 9
+    assert not rows.first.is_visible()
+    assert page.locator("path.zzp-admin_counties").count() == 9
 
 
 def test_panning_and_zooming_never_rerun_python_a_click_reruns_once(page, server):
-    frame = open_map(page, server + "/parks_towns", "reruns")
+    open_map(page, server + "/parks_towns", "reruns")
     page.evaluate(RUN_COUNTER)
-    box = page.locator(MAP_IFRAME).first.bounding_box()
+    box = page.locator(MAP).first.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 120, box["y"] + box["height"] / 2 + 60, steps=8)
     page.mouse.up()
-    frame.locator(".leaflet-control-zoom-in").click()
+    page.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1500)
     assert page.evaluate("window.__runs") == 0
-    frame.locator("path.zzp-industrial_parks").first.click(force=True)
+    page.locator("path.zzp-industrial_parks").first.click(force=True)
     page.wait_for_timeout(2500)
     wait_for_app(page)
     assert page.evaluate("window.__runs") == 1
 
 
+def test_changing_a_filter_updates_the_same_map_and_keeps_the_view(page, server):
+    open_map(page, server + "/transport", "filter-in-place")
+    page.evaluate(f"() => {{ document.querySelector('{MAP}').__marker = 'same map'; }}")
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(800)
+    box = page.locator(MAP).first.bounding_box()
+    page.mouse.move(box["x"] + 300, box["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 380, box["y"] + 340, steps=6)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+    view = map_view(page)
+    rails = page.locator("path.zzp-rail_network").count()
+    page.evaluate(RUN_COUNTER)
+    statuses = page.locator("[data-testid='stButtonGroup']").nth(1).locator("button")
+    assert statuses.first.inner_text() == "已建"
+    statuses.first.click()  # 建设状态: drop 已建
+    page.wait_for_function("() => window.__runs > 0", timeout=10_000)
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__runs") == 1
+    assert page.locator(MAP).count() == 1 and page.locator("iframe").count() == 0
+    assert page.evaluate(f"() => document.querySelector('{MAP}').__marker") == "same map"
+    assert 0 < page.locator("path.zzp-rail_network").count() < rails  # the filter reached the map
+    assert map_view(page) == pytest.approx(view, abs=1e-9)  # and the user's view stayed
+    page.screenshot(path=str(artifacts_dir() / "filter-in-place.png"))
+    assert not page.errors
+
+
 def test_clicking_a_park_shows_its_details_and_the_link_opens_its_record(page, server):
-    frame = open_map(page, server + "/parks_towns?layers=admin_counties,industrial_parks", "park-click")
-    marker = frame.locator("path.zzp-industrial_parks").first
+    open_map(page, server + "/parks_towns?layers=admin_counties,industrial_parks", "park-click")
+    marker = page.locator("path.zzp-industrial_parks").first
     marker.click(force=True)
     page.wait_for_timeout(1500)
     wait_for_app(page)
     name = page.locator("h3").first.inner_text()
     assert name and "点击" not in name
     page.screenshot(path=str(artifacts_dir() / "park-details.png"))
-    frame = map_frame(page)
-    marker = frame.locator("path.zzp-industrial_parks").first
-    marker.click(force=True)
-    link = frame.locator("a.zzp-detail")
+    assert page.locator(".leaflet-popup").count() == 1  # the rerun kept the map and its open popup
+    link = page.locator("a.zzp-detail")
     link.wait_for(timeout=10_000)
     href = link.get_attribute("href")
     assert re.search(r"/projects\?id=[a-z0-9-]+$", href)
     link.click()
     page.wait_for_url(re.compile(r".*/projects\?id=.*"), timeout=30_000)
     wait_for_app(page)
+    page.locator("path.zzp-projects").first.wait_for(state="attached", timeout=30_000)  # the record's own map
     page.screenshot(path=str(artifacts_dir() / "record.png"))
     assert page.locator("h1").first.inner_text().strip()
     assert page.get_by_text("规划原文").first.is_visible()
+    assert page.locator("iframe").count() == 0
 
 
 def test_permalink_restores_layers_and_zoom(page, server):
     url = server + "/transport?layers=admin_counties,rail_network&c=27.0000,113.5000&z=10"
-    frame = open_map(page, url, "permalink")
-    assert frame.locator("path.zzp-rail_network").count() > 0
-    assert frame.locator("path.zzp-expressway_network").count() == 0
-    assert frame.locator("body").evaluate("() => window.map.getZoom()") == 10
-    lat, lng = frame.locator("body").evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
-    assert abs(lat - 27.0) < 0.01 and abs(lng - 113.5) < 0.01
+    open_map(page, url, "permalink")
+    assert page.locator("path.zzp-rail_network").count() > 0
+    assert page.locator("path.zzp-expressway_network").count() == 0
+    lat, lng, zoom = map_view(page)
+    assert zoom == 10 and abs(lat - 27.0) < 0.01 and abs(lng - 113.5) < 0.01
 
 
 def test_the_view_is_written_back_into_the_url(page, server):
-    frame = open_map(page, server + "/structure", "url-sync")
-    frame.locator(".leaflet-control-zoom-in").click()
+    open_map(page, server + "/structure", "url-sync")
+    page.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1200)
     assert re.search(rf"[?&]z={CITY_ZOOM + 1:g}(&|$)", page.url)
     assert "layers=" in page.url and "bm=none" in page.url
+
+
+def test_clean_mode_hides_the_map_buttons_in_place(page, server):
+    open_map(page, server + "/", "clean")
+    page.evaluate(f"() => {{ document.querySelector('{MAP}').__marker = 'same map'; }}")
+    assert page.locator(".leaflet-control-zoom").is_visible()
+    page.get_by_text("简洁模式（截图用）").click()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    page.wait_for_function(f"() => document.querySelector('{MAP}').classList.contains('zzp-clean')", timeout=10_000)
+    assert not page.locator(".leaflet-control-zoom").is_visible() and not page.locator(".zzp-tools").is_visible()
+    assert page.locator(".zzp-legend").is_visible()
+    assert page.evaluate(f"() => document.querySelector('{MAP}').__marker") == "same map"

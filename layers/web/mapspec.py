@@ -4,8 +4,9 @@ The browser part (``static/zzp/component.js``) creates the map once and applies
 every rerun's spec to it as updates, so a filter or a selection never rebuilds
 the map and the user's view stays.  What the browser needs to do that cheaply:
 
-* every layer carries a content hash (features, labels, styles, popup config):
-  the browser redraws only layers whose hash changed and leaves the others;
+* every layer carries a content hash (features, labels, popup config) and a style
+  hash: the browser redraws only layers whose content changed, restyles those
+  whose styles changed (a selection), and leaves the others alone;
 * each layer's ``visible`` is what the app asks for: the browser applies it when
   it changes, so a layer the user switched on stays on across reruns;
 * the view (centre, zoom) is a *request* with a nonce: applied once, never again
@@ -150,7 +151,11 @@ def layer_json(
     detail_url: str = "",
     selected: str | None = None,
 ) -> str:
-    """One layer's JSON text: ``visible``, a content ``hash`` and everything the hash covers."""
+    """One layer's JSON text: ``visible``, its content ``hash`` (features, labels, popups), its ``styleHash``, and the content.
+
+    Two hashes, so that a new selection restyles the drawn features (open popups stay)
+    while other features or labels redraw the layer.
+    """
     meta = {
         "id": spec.id,
         "title": spec.title,
@@ -159,12 +164,19 @@ def layer_json(
         "point": spec.geometry == "Point",
         "radius": spec.style.radius,
         "label": {"field": spec.label, "muted": spec.label_muted} if spec.label and data.labels is not None else None,
-        **layer_styles(spec, data.features["features"], selected),
     }
+    styles = json.dumps(layer_styles(spec, data.features["features"], selected), separators=(",", ":"))
     body = (
         json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1]
         + ',"features":' + _text(data.features)
         + ',"labels":' + (_text(data.labels) if meta["label"] else "null") + "}"
     )
-    digest = hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()
-    return '{"visible":' + ("true" if visible else "false") + ',"hash":"' + digest + '",' + body[1:]
+    return (
+        '{"visible":' + ("true" if visible else "false")
+        + ',"hash":"' + _digest(body) + '","styleHash":"' + _digest(styles) + '",'
+        + styles[1:-1] + "," + body[1:]
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()

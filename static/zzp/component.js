@@ -1,7 +1,8 @@
 /*
  * The inline map (Streamlit Custom Components v2, no iframe): one Leaflet map per component,
  * created once and kept on its element, updated in place by every rerun's spec
- * (layers/web/mapspec.py).  Layers are redrawn only when their content hash changes; a layer's
+ * (layers/web/mapspec.py).  Layers are redrawn only when their content hash changes and restyled
+ * in place when only their styles do (a selection); a layer's
  * visibility and the view are applied only when the app asks for something new, so the user's
  * pan, zoom and layer choices survive reruns.  Feature text is shown by zzp.bind/zzp.label
  * (textContent only).  A feature click is sent to Python with setTriggerValue('clicked', …).
@@ -38,6 +39,10 @@ function decode(data) {
 }
 
 function createMap(element, spec) {
+  // Leaflet focuses the map on mousedown and restores the *window's* scroll; Streamlit scrolls its
+  // main area instead, which would jump under the pointer and lose the click: focus without scrolling.
+  const focus = element.focus;
+  element.focus = (options) => focus.call(element, Object.assign({preventScroll: true}, options));
   const map = L.map(element, {
     center: spec.view.center, zoom: spec.view.zoom, minZoom: 6, zoomSnap: 0.5,
     maxZoom: spec.basemap.maxZoom, preferCanvas: false,
@@ -64,39 +69,45 @@ function applyBasemap(state, spec) {
   state.basemap = key;
 }
 
-function drawLayer(state, layer) {
-  const features = L.geoJSON(layer.features, {
-    style: (f) => layer.styles[layer.styleOf[idx(layer, f)]],
+// A layer's features (and labels); styles are read from entry.layer, so a restyle needs no redraw.
+function drawLayer(state, entry) {
+  const layer = entry.layer;
+  const styleOf = (f) => entry.layer.styleOf[index(entry.layer, f.properties)];
+  entry.features = L.geoJSON(layer.features, {
+    style: (f) => entry.layer.styles[styleOf(f)],
     pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: layer.radius, fill: true}),
     onEachFeature: (f, l) => {
       zzp.bind(f, l, layer.config);
-      const i = layer.styleOf[idx(layer, f)];
-      l.on('mouseover', () => l.setStyle(layer.highlights[i]));
-      l.on('mouseout', () => l.setStyle(layer.styles[i]));
+      l.on('mouseover', () => l.setStyle(entry.layer.highlights[styleOf(f)]));
+      l.on('mouseout', () => l.setStyle(entry.layer.styles[styleOf(f)]));
       l.on('click', () => { if (state.send) { state.send(f.properties); } });
     },
   });
-  const parts = [features];
+  entry.group.addLayer(entry.features);
   if (layer.label) {
-    parts.push(L.geoJSON(layer.labels, {
+    entry.group.addLayer(L.geoJSON(layer.labels, {
       pointToLayer: (f, latlng) => L.marker(latlng, {
         icon: L.divIcon({className: 'zzp-label-icon'}), interactive: false, keyboard: false}),
       onEachFeature: (f, l) => zzp.label(f, l, layer.label),
     }));
   }
-  return parts;
 }
 
-// A feature's position in its layer's list (the style index runs parallel to it).
-function idx(layer, feature) {
-  if (!layer._index) {
-    layer._index = new Map(layer.features.features.map((f, i) => [f, i]));
+// A feature's position in its layer's list, by its row (the style index runs parallel to the list).
+function index(layer, props) {
+  if (!layer.rows) {
+    layer.rows = new Map(layer.features.features.map((f, i) => [f.properties._row, i]));
   }
-  return layer._index.get(feature);
+  return layer.rows.get(props._row);
+}
+
+function restyle(entry) {
+  entry.features.eachLayer((l) => l.setStyle(entry.layer.styles[entry.layer.styleOf[index(entry.layer, l.feature.properties)]]));
 }
 
 function applyLayers(state, spec) {
   const wanted = new Set(spec.layers.map((l) => l.id));
+  let changed = false;
   state.layers.forEach((entry, id) => {
     if (!wanted.has(id)) {
       state.map.removeLayer(entry.group);
@@ -111,22 +122,30 @@ function applyLayers(state, spec) {
       state.layers.set(layer.id, entry);
       state.control.addOverlay(entry.group, layer.name);
     }
-    if (entry.hash !== layer.hash) {
+    const previous = entry.layer;
+    entry.layer = layer;
+    if (entry.hash !== layer.hash) {  // other features or labels: redraw the layer
       entry.group.clearLayers();
-      drawLayer(state, layer).forEach((part) => entry.group.addLayer(part));
+      drawLayer(state, entry);
       entry.hash = layer.hash;
+      changed = true;
+    } else if (previous.styleHash !== layer.styleHash) {  // only styles (a selection): restyle, popups stay open
+      restyle(entry);
     }
     if (entry.visible !== layer.visible) {  // the app asked for something new: apply it
       if (layer.visible) { entry.group.addTo(state.map); } else { state.map.removeLayer(entry.group); }
       entry.visible = layer.visible;
+      changed = true;
     }
-    entry.title = layer.title;
-  });
-  // Drawing order follows the spec (areas, lines, points), also for layers added later.
-  spec.layers.forEach((layer) => {
-    const group = state.layers.get(layer.id).group;
-    if (state.map.hasLayer(group)) { group.bringToFront(); }
-  });
+      });
+  // Drawing order follows the spec (areas, lines, points), also for layers added later.  Only after
+  // a change: bringing a path to the front re-inserts it, which would swallow a click in progress.
+  if (changed) {
+    spec.layers.forEach((layer) => {
+      const group = state.layers.get(layer.id).group;
+      if (state.map.hasLayer(group)) { group.bringToFront(); }
+    });
+  }
   // zzp.sync and zzp.legend read these arrays: keep the same arrays, new contents.
   state.groups.splice(0, state.groups.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.id]));
   state.titles.splice(0, state.titles.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.title]));
@@ -138,7 +157,7 @@ function applyLegend(state, spec) {
     state.legend = zzp.legend(state.map, spec.legend, state.titles);
     state.legendHtml = spec.legend;
   }
-  state.layers.forEach((entry) => state.legend(entry.title, state.map.hasLayer(entry.group)));
+  state.layers.forEach((entry) => state.legend(entry.layer.title, state.map.hasLayer(entry.group)));
 }
 
 function applySync(state, spec) {
@@ -159,7 +178,6 @@ function applyView(state, spec) {
 
 export default function (component) {
   const {data, parentElement, setTriggerValue} = component;
-  const spec = decode(data);
   let element = parentElement.querySelector('.zzp-map');
   if (!element) {
     element = document.createElement('div');
@@ -168,6 +186,9 @@ export default function (component) {
     element.setAttribute('aria-label', '规划地图');
     parentElement.appendChild(element);
   }
+  if (element.__zzpData === data) { return; }  // rendered again with the same data: nothing to apply
+  element.__zzpData = data;
+  const spec = decode(data);
   element.style.height = spec.height + 'px';
   loadOnce(spec).then(() => {
     const state = element.__zzp || (element.__zzp = createMap(element, spec));
