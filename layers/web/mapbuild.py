@@ -1,5 +1,9 @@
 """Build Folium maps from catalog layers: ``new_map`` → ``add_layer``… → ``finish_map``.
 
+folium builds the exported maps (one-file HTML, :mod:`layers.export.html`); the live
+maps in the app are drawn by the inline component from a :mod:`layers.web.mapspec`,
+which shares this module's feature styles and popup configuration.
+
 Design choices, each for a reason:
 
 * The map loads Leaflet only (no jQuery, Bootstrap, Font Awesome): fewer
@@ -8,8 +12,8 @@ Design choices, each for a reason:
   ``textContent`` by one small script (``static/zzp/map.js``), so a hostile
   property value is shown as text and never parsed as HTML or evaluated.
 * Every layer is its own ``FeatureGroup`` (the name the layer control shows),
-  added visible and hidden after streamlit-folium has bound its click handlers,
-  so features of initially hidden layers report clicks too.  Leaflet's layer
+  added visible and hidden once every feature is bound (``zzp.hideLater``),
+  so features of initially hidden layers have their tooltips and popups too.  Leaflet's layer
   control inserts that name as HTML, so it is HTML-escaped here (a layer
   title may be an uploaded file's name), and the legend follows layers by
   their group, never by that name.
@@ -19,7 +23,6 @@ Design choices, each for a reason:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 import folium
@@ -156,22 +159,6 @@ class _HideLater(_RawMacroRender):
         self.groups = ",".join(g.get_name() for g in groups)
 
 
-class _ViewSync(_RawMacroRender):
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "zzp.sync({{ this._parent.get_name() }}, {{ this.config }}, [{{ this.groups }}]);"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, view: "ViewOptions", drawn: list[tuple[LayerSpec, folium.FeatureGroup]]):
-        super().__init__()
-        self._name = "ZzpViewSync"
-        self.config = js_literal(
-            {"page": view.page, "base": view.base_path, "basemap": view.basemap, "selected": view.selected}
-        )
-        self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.id)}]" for spec, group in drawn)
-
-
 class Fullscreen(JSCSSMixin, _RawMacroRender):
     """The 全屏 button: a few lines on the browser's Fullscreen API (``static/zzp/fullscreen.js``)."""
 
@@ -193,16 +180,6 @@ class Fullscreen(JSCSSMixin, _RawMacroRender):
     @property
     def default_css(self) -> list[tuple[str, str]]:
         return [("zzp_fullscreen_css", assets.url(assets.FULLSCREEN_CSS, self.base_path))]
-
-
-@dataclass(frozen=True)
-class ViewOptions:
-    """How a map page's map talks to its page: permalink, links, clean mode."""
-
-    page: str
-    basemap: str
-    base_path: str = ""
-    selected: str | None = None
 
 
 def new_map(
@@ -342,14 +319,11 @@ def finish_map(
     drawn: list[tuple[LayerSpec, folium.FeatureGroup]],
     visible: set[str] | None = None,
     legend_title: str = "图例",
-    view: ViewOptions | None = None,
 ) -> folium.LayerControl:
-    """Legend, permalink sync (map pages), deferred hiding of invisible layers, ``LayerControl`` last."""
+    """Legend, deferred hiding of invisible layers, ``LayerControl`` last."""
     visible = {spec.id for spec, _ in drawn if spec.visible} if visible is None else visible
     hidden = [(spec, group) for spec, group in drawn if spec.id not in visible]
     _Legend(legend_html([spec for spec, _ in drawn], legend_title), [spec.title for spec, _ in hidden], drawn).add_to(m)
-    if view is not None:
-        _ViewSync(view, drawn).add_to(m)
     if hidden:
         _HideLater([group for _, group in hidden]).add_to(m)
     control = SafeLayerControl(collapsed=True, position="topright")
