@@ -177,7 +177,7 @@ function applyView(state, spec) {
 }
 
 export default function (component) {
-  const {data, parentElement, setTriggerValue} = component;
+  const {data, key, parentElement, setTriggerValue} = component;
   let element = parentElement.querySelector('.zzp-map');
   if (!element) {
     element = document.createElement('div');
@@ -185,6 +185,12 @@ export default function (component) {
     element.setAttribute('role', 'region');
     element.setAttribute('aria-label', '规划地图');
     parentElement.appendChild(element);
+  }
+  if (element.__zzpKey !== key) {  // the element now hosts another map (another page's): start afresh
+    if (element.__zzp) { element.__zzp.map.remove(); }
+    element.__zzp = null;
+    element.__zzpData = null;
+    element.__zzpKey = key;
   }
   if (element.__zzpData === data) { return; }  // rendered again with the same data: nothing to apply
   element.__zzpData = data;
