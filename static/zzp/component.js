@@ -8,25 +8,31 @@
  * (textContent only).  A feature click is sent to Python with setTriggerValue('clicked', …).
  */
 
-// Leaflet, the maps' script and styles: loaded once per page from the app's static files.
+// Leaflet, the maps' script and styles: loaded once per page from the app's static files, all
+// fetched at once; the scripts run in order (async = false), Leaflet before the code that uses it.
 function loadOnce(spec) {
   if (!window.__zzpAssets) {
-    const css = spec.styles.map((href) => new Promise((resolve) => {
+    const loaded = (node) => new Promise((resolve, reject) => {
+      node.onload = resolve;
+      node.onerror = () => reject(new Error('地图文件加载失败：' + (node.src || node.href)));
+    });
+    const css = spec.styles.map((href) => {
       const link = document.createElement('link');
       link.rel = 'stylesheet';
       link.href = href;
-      link.onload = resolve;
-      link.onerror = resolve;  // a missing style must not keep the map from drawing
+      const done = loaded(link).catch(() => null);  // a missing style must not keep the map from drawing
       document.head.appendChild(link);
-    }));
-    const js = spec.scripts.reduce((previous, src) => previous.then(() => new Promise((resolve, reject) => {
+      return done;
+    });
+    const js = spec.scripts.map((src) => {
       const script = document.createElement('script');
       script.src = src;
-      script.onload = resolve;
-      script.onerror = () => reject(new Error('地图脚本加载失败：' + src));
+      script.async = false;
+      const done = loaded(script);
       document.head.appendChild(script);
-    })), Promise.resolve());
-    window.__zzpAssets = Promise.all([js, ...css]);
+      return done;
+    });
+    window.__zzpAssets = Promise.all([...js, ...css]);
   }
   return window.__zzpAssets;
 }
