@@ -134,6 +134,20 @@ def test_changing_a_filter_updates_the_same_map_and_keeps_the_view(page, server)
     assert 0 < page.locator("path.zzp-rail_network").count() < rails  # the filter reached the map
     assert map_view(page) == pytest.approx(view, abs=1e-9)  # and the user's view stayed
     page.screenshot(path=str(artifacts_dir() / "filter-in-place.png"))
+    # The URL now lists the layers shown (written on the pan); the page's 网络 choice still wins.
+    assert "layers=" in page.url and "trunk_roads" not in page.url
+    page.locator("[data-testid='stButtonGroup']").nth(0).locator("button", has_text="普通国省干线").click()
+    page.locator("path.zzp-trunk_roads").first.wait_for(state="attached", timeout=10_000)
+    wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('layers').includes('trunk_roads')", timeout=5_000)
+    assert page.evaluate("window.__runs") == 2
+    page.locator(".leaflet-control-zoom-in").click()  # a later rerun reads the URL the map wrote: still shown
+    page.locator("[data-testid='stButtonGroup']").nth(1).locator("button").first.click()  # 已建 back on
+    page.wait_for_function("() => window.__runs > 2", timeout=10_000)
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert page.locator("path.zzp-trunk_roads").count() > 0
+    assert page.evaluate(f"() => document.querySelector('{MAP}').__marker") == "same map"
     assert not page.errors
 
 

@@ -8,6 +8,7 @@ permalink state (basemap, layers, centre, zoom, selection) sets the initial view
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -16,10 +17,13 @@ from layers.io import store
 from layers.io.catalog import LayerSpec
 from layers.web.compose import FeatureFilter, compose_map
 from layers.web.display import DisplayLayer
+from layers.web.permalink import MapState
 from layers.web.views import VIEWS
 from ui import frame, loaders, sidebar
-from ui.map_component import live_map
 from ui.loaders import display_layer
+from ui.map_component import live_map
+
+PAGE_LAYERS = "zzp_page_layers"  # session key: map key → the layers its page chose on the last run
 
 
 def map_view(
@@ -35,7 +39,7 @@ def map_view(
     last and visible; ``visible`` overrides the view's default visibility.
     """
     view = VIEWS[view_id]
-    state = frame.url_state()
+    state = _page_choice_wins(f"map-{view_id}", frame.url_state(), visible)
     loads = loaders.load_layers(view.layer_ids(state))
     loaders.report_broken(loads)
     basemap = sidebar.current_basemap()
@@ -56,3 +60,15 @@ def map_view(
         height=height,
     )
     return live_map(spec, key=f"map-{view_id}") or selected
+
+
+def _page_choice_wins(key: str, state: MapState, visible: set[str] | None) -> MapState:
+    """The URL's layers, unless the page's own choice of layers (a filter) changed since the last run.
+
+    The map writes the layers it shows into the URL, so a page's layer filter would
+    otherwise never win over the URL after the first pan.
+    """
+    seen = st.session_state.setdefault(PAGE_LAYERS, {})
+    changed = visible is not None and key in seen and seen[key] != visible
+    seen[key] = None if visible is None else set(visible)
+    return replace(state, layers=None) if changed else state

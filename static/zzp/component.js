@@ -139,7 +139,11 @@ function applyLayers(state, spec) {
       restyle(entry);
     }
     if (entry.visible !== layer.visible) {  // the app asked for something new: apply it
+      const shown = state.map.hasLayer(entry.group);
       if (layer.visible) { entry.group.addTo(state.map); } else { state.map.removeLayer(entry.group); }
+      if (entry.visible !== null && shown !== layer.visible) {  // as if toggled: legend row and URL follow
+        state.map.fire(layer.visible ? 'overlayadd' : 'overlayremove', {layer: entry.group, name: layer.name});
+      }
       entry.visible = layer.visible;
       changed = true;
     }
