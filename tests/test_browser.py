@@ -74,6 +74,9 @@ def test_overview_map_draws_every_county_offline_in_the_page_itself(page, server
     assert page.locator("path.zzp-admin_counties").count() == 9
     assert page.locator(".zzp-legend").is_visible()
     assert page.locator(".leaflet-control-scale").is_visible()
+    for name in ("放大", "缩小", "图层", "全屏", "复制本视图链接", "以当前视图出简报图"):  # Leaflet's words in Chinese too
+        assert page.get_by_role("button", name=name, exact=True).count() == 1, name
+    assert page.get_by_role("region", name="规划地图").count() == 1
     assert not page.errors
 
 
@@ -161,6 +164,7 @@ def test_clicking_a_park_shows_its_details_and_the_link_opens_its_record(page, s
     assert name and "点击" not in name
     page.screenshot(path=str(artifacts_dir() / "park-details.png"))
     assert page.locator(".leaflet-popup").count() == 1  # the rerun kept the map and its open popup
+    assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "关闭"
     link = page.locator("a.zzp-detail")
     link.wait_for(timeout=10_000)
     href = link.get_attribute("href")

@@ -51,7 +51,13 @@ function createMap(element, spec) {
   element.focus = (options) => focus.call(element, Object.assign({preventScroll: true}, options));
   const map = L.map(element, {
     center: spec.view.center, zoom: spec.view.zoom, minZoom: 6, zoomSnap: 0.5,
-    maxZoom: spec.basemap.maxZoom, preferCanvas: false,
+    maxZoom: spec.basemap.maxZoom, preferCanvas: false, zoomControl: false,
+  });
+  // Leaflet's own words in Chinese: the zoom buttons, the layer button, a popup's close button.
+  L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
+  map.on('popupopen', (e) => {
+    const close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
+    if (close) { close.setAttribute('aria-label', '关闭'); close.title = '关闭'; }
   });
   map.attributionControl.setPrefix(spec.attributionPrefix);
   zzp.scale(map);
@@ -60,6 +66,9 @@ function createMap(element, spec) {
                  legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
                  groups: [], titles: [], sync: null, send: null};
   state.control.addTo(map);
+  const toggle = state.control.getContainer().querySelector('.leaflet-control-layers-toggle');
+  toggle.title = '图层';
+  toggle.setAttribute('aria-label', '图层');
   return state;
 }
 
