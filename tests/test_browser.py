@@ -207,3 +207,19 @@ def test_clean_mode_hides_the_map_buttons_in_place(page, server):
     assert not page.locator(".leaflet-control-zoom").is_visible() and not page.locator(".zzp-tools").is_visible()
     assert page.locator(".zzp-legend").is_visible()
     assert page.evaluate(f"() => document.querySelector('{MAP}').__marker") == "same map"
+
+
+def test_a_records_map_keeps_the_records_url(page, server):
+    open_map(page, server + "/", "record-from-search")
+    page.locator("[data-testid='stSidebar'] input").last.fill("清水塘")
+    page.keyboard.press("Enter")
+    link = page.locator("[data-testid='stSidebar'] a[href*='projects?id=']").first
+    link.wait_for(timeout=20_000)
+    link.click()  # within the app: the overview's map goes, the record's own map comes
+    page.wait_for_url(re.compile(r".*/projects\?id=[^&]+$"), timeout=30_000)
+    wait_for_app(page)
+    record_url = page.url
+    page.locator("path.zzp-projects").first.click(force=True)
+    page.wait_for_timeout(800)  # longer than the permalink's 250 ms debounce
+    assert page.url == record_url
+    assert page.locator(MAP).count() == 1 and not page.errors

@@ -180,7 +180,10 @@ function applyLegend(state, spec) {
 }
 
 function applySync(state, spec) {
-  if (!spec.sync) { return; }
+  if (!spec.sync) {  // a map that keeps no permalink (a record's): clicks must not write another map's URL
+    if (!state.sync) { zzp.onSelect = null; }
+    return;
+  }
   if (!state.sync) {
     state.sync = Object.assign({}, spec.sync);
     zzp.sync(state.map, state.sync, state.groups);
