@@ -5,6 +5,7 @@ Run alone with ``python -m pytest -m browser``.  Screenshots go to ``artifacts/`
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -223,3 +224,25 @@ def test_a_records_map_keeps_the_records_url(page, server):
     page.wait_for_timeout(800)  # longer than the permalink's 250 ms debounce
     assert page.url == record_url
     assert page.locator(MAP).count() == 1 and not page.errors
+
+
+def test_an_upload_joins_the_same_map_and_its_text_stays_text(page, server, tmp_path):
+    name = "<b>踏勘点</b>"
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Point", "coordinates": [113.15, 27.83]}}]}
+    upload = tmp_path / "mine.geojson"
+    upload.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    open_map(page, server + "/upload", "upload")
+    page.evaluate(f"() => {{ document.querySelector('{MAP}').__marker = 'same map'; }}")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    drawn = page.locator("path[class*='zzp-upload_']")
+    drawn.first.wait_for(state="attached", timeout=30_000)
+    wait_for_app(page)
+    assert page.evaluate(f"() => document.querySelector('{MAP}').__marker") == "same map"
+    drawn.first.click(force=True)
+    page.locator(".leaflet-popup .zzp-title").wait_for(timeout=5_000)
+    assert page.locator(".leaflet-popup .zzp-title").inner_text() == name  # shown as text, not markup
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    assert page.get_by_text("要素 #0").count() == 1  # the upload's own row beside the map
+    assert not page.errors
