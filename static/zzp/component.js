@@ -1,11 +1,11 @@
 /*
- * The inline map (Streamlit Custom Components v2, no iframe): one Leaflet map per component,
+ * The inline map (Streamlit Custom Components v2, no iframe): one Leaflet map per component key,
  * created once and kept on its element, updated in place by every rerun's spec
- * (layers/web/mapspec.py).  Layers are redrawn only when their content hash changes and restyled
- * in place when only their styles do (a selection); a layer's
- * visibility and the view are applied only when the app asks for something new, so the user's
- * pan, zoom and layer choices survive reruns.  Feature text is shown by zzp.bind/zzp.label
- * (textContent only).  A feature click is sent to Python with setTriggerValue('clicked', …).
+ * (layers/web/mapspec.py).  A layer is redrawn only when its content hash changes and restyled
+ * in place when only its style hash does (a selection); a layer's visibility and the view are
+ * applied only when the app asks for something new, so the user's pan, zoom and layer choices
+ * survive reruns.  Feature text is shown by zzp.bind/zzp.label (textContent only).  A feature
+ * click is sent to Python with setTriggerValue('clicked', …).
  */
 
 // Leaflet, the maps' script and styles: loaded once per page from the app's static files, all
@@ -37,11 +37,9 @@ function loadOnce(spec) {
   return window.__zzpAssets;
 }
 
+// The spec arrives as bytes (UTF-8 JSON): Python assembles it from text serialised once.
 function decode(data) {
-  if (data instanceof Uint8Array || data instanceof ArrayBuffer) {
-    return JSON.parse(new TextDecoder().decode(data));
-  }
-  return typeof data === 'string' ? JSON.parse(data) : data;
+  return JSON.parse(new TextDecoder().decode(data));
 }
 
 function createMap(element, spec) {
@@ -156,7 +154,7 @@ function applyLayers(state, spec) {
       entry.visible = layer.visible;
       changed = true;
     }
-      });
+  });
   // Drawing order follows the spec (areas, lines, points), also for layers added later.  Only after
   // a change: bringing a path to the front re-inserts it, which would swallow a click in progress.
   if (changed) {
@@ -229,6 +227,7 @@ export default function (component) {
     applyView(state, spec);
     state.map.invalidateSize();
   }).catch((err) => {
+    if (element.__zzp) { console.error(err); return; }  // keep the map that is there
     element.textContent = '地图无法加载：' + err.message;
   });
 }
