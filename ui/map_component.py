@@ -29,14 +29,13 @@ _map = st.components.v2.component(
 )
 
 
-def remember_click(key: str, clicked: Any = None) -> None:
+def remember_click(key: str) -> None:
     """Keep a map's clicked feature (``{_layer, _row, …}``) for the panel beside it; anything else is ignored.
 
-    Called as the component's ``on_clicked_change`` callback, before the page runs;
-    ``clicked`` defaults to the trigger's value in the session.
+    The component's ``on_clicked_change`` callback: it runs before the page, and the
+    trigger's value is in the session under the map's key for this one run.
     """
-    if clicked is None:
-        clicked = (st.session_state.get(key) or {}).get("clicked")
+    clicked = (st.session_state.get(key) or {}).get("clicked")
     if isinstance(clicked, dict) and "_layer" in clicked and "_row" in clicked:
         st.session_state.setdefault(CLICKS, {})[key] = clicked
 
