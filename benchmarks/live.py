@@ -24,7 +24,9 @@ from layers.web.urls import normalise_base
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 ARTIFACTS = ROOT / "artifacts"
-MAP_IFRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+MAP = ".zzp-map"  # the inline map's element (static/zzp/component.js), in the page itself
+# The Leaflet map kept on that element, for tests to read its view.
+LEAFLET_MAP = "() => document.querySelector('.zzp-map').__zzp.map"
 # Counts Streamlit script runs from now on (a click's rerun can start and end between two polls).
 RUN_COUNTER = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -128,5 +130,6 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
-def map_frame(page):
-    return page.frame_locator(MAP_IFRAME).first
+def map_view(page) -> tuple[float, float, float]:
+    """The first inline map's centre (lat, lng) and zoom."""
+    return tuple(page.evaluate(f"() => {{ const m = ({LEAFLET_MAP})(); const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"))

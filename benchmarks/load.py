@@ -7,8 +7,8 @@ Starts ``streamlit run app.py`` on a free loopback port
 :class:`benchmarks.stream_client.StreamSession` (no browser: Chromium pages
 cost more CPU than the server they load, see docs/deployment.md).  Per round a
 visitor opens a map page, waits for ``script_finished``, then clicks a feature
-the way streamlit-folium does (the ``map-<view>`` component's value becomes
-``{"last_active_drawing": feature}``) and waits for that rerun, checking that
+the way the inline map does (its ``clicked`` trigger carries the feature's
+display properties ``{_layer, _row, …}``) and waits for that rerun, checking that
 the page now shows the clicked feature's name.
 
 Meanwhile ONE headless Chromium opens a map page again and again and measures
@@ -42,12 +42,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.live import CHROMIUM, streamlit_server
-from benchmarks.stream_client import FOLIUM, Run, StreamSession, click_value
+from benchmarks.stream_client import MAP_COMPONENT, Run, StreamSession, click_value
 from layers.paths import GEODATA
 
 GOALS = {"errors": 0, "p95_ready_s": 5.0, "memory_growth_ratio": 1.20}
 PAGES = ("/", "/transport", "/parks_towns", "/structure")
-# The view (``map-<view>`` component) of each map page and the layer whose features a visitor clicks there.
+# The view (``map-<view>`` map key) of each map page and the layer whose features a visitor clicks there.
 VIEW_OF_PAGE = {"": "overview", "overview": "overview", "transport": "transport", "parks_towns": "parks_towns", "structure": "structure"}
 CLICK_LAYER = {"overview": "rail_network", "transport": "rail_network", "parks_towns": "industrial_parks", "structure": "spatial_structure"}
 BROWSER_READY = "path.zzp-admin_counties"  # the county outlines, drawn on every map page
@@ -73,7 +73,7 @@ class Results:
 
 
 def clickable_features(layer_id: str) -> list[dict[str, Any]]:
-    """The layer's features as streamlit-folium returns a clicked one: GeoJSON with ``_layer``/``_row``."""
+    """The layer's features as the map knows them: GeoJSON whose properties carry ``_layer``/``_row``."""
     data = json.loads((GEODATA / f"{layer_id}.geojson").read_text(encoding="utf-8"))
     return [
         {"type": "Feature", "geometry": f["geometry"],
@@ -116,7 +116,7 @@ async def visitor(
                 results.errors.extend(f"session {number}: {where}: {p}" for p in _problems(run))
                 continue
             results.record(round_, "load", run.seconds)
-            widget = run.components.get(FOLIUM)
+            widget = run.components.get(MAP_COMPONENT)
             if widget is None:
                 results.errors.append(f"session {number}: {where}: no map on the page")
                 continue
@@ -276,14 +276,14 @@ class BrowserProbe:
 
     def visit(self) -> float:
         """Seconds from navigation until the map's county outlines are drawn and the script has finished."""
-        from benchmarks.live import map_frame, offline_context, wait_for_app
+        from benchmarks.live import offline_context, wait_for_app
 
         context = offline_context(self._browser, viewport={"width": 1280, "height": 1000})
         try:
             page = context.new_page()
             start = time.perf_counter()
             page.goto(self.url, wait_until="commit", timeout=REQUEST_TIMEOUT_S * 1000)
-            map_frame(page).locator(BROWSER_READY).first.wait_for(state="attached", timeout=REQUEST_TIMEOUT_S * 1000)
+            page.locator(BROWSER_READY).first.wait_for(state="attached", timeout=REQUEST_TIMEOUT_S * 1000)
             wait_for_app(page, timeout=REQUEST_TIMEOUT_S * 1000)
             return time.perf_counter() - start
         finally:

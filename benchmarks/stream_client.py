@@ -15,9 +15,9 @@ What the frontend does, and this client repeats (Streamlit 1.67):
   the page name taken from the path (``""`` for the default page), then the
   server's ``ForwardMsg`` stream: ``new_session``, ``navigation``, deltas, ...,
   ``script_finished``;
-* a component's value (``Streamlit.setComponentValue`` in the component's
-  iframe) goes back as the ``json_value`` of that component's widget id in the
-  ``widget_states`` of the next ``rerun_script``, with the current page's
+* a Custom Components v2 trigger (the inline map's ``clicked``) goes back as
+  the ``json_trigger_value`` of the widget ``$$STREAMLIT_INTERNAL_KEY_<id>__events``
+  in the ``widget_states`` of the next ``rerun_script``, with the current page's
   ``page_script_hash``.
 
 Only 127.0.0.1/localhost URLs are accepted: the tool never talks to another host.
@@ -33,12 +33,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-FOLIUM = "streamlit_folium.st_folium"
+MAP_COMPONENT = "zzp_map"  # ui/map_component.py
 XSRF_COOKIE = "_streamlit_xsrf"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 MAX_MESSAGE = 64 * 1024 * 1024  # a map page's largest message is ≈ 0.4 MB today; websockets' default cap is 1 MiB
@@ -100,8 +102,8 @@ def _collect(msg: ForwardMsg, run: Run) -> None:
         run.texts.append(element.heading.body)
     elif kind == "markdown":
         run.texts.append(element.markdown.body)
-    elif kind == "component_instance":
-        run.components[element.component_instance.component_name] = element.component_instance.id
+    elif kind == "bidi_component":
+        run.components[element.bidi_component.component_name] = element.bidi_component.id
 
 
 class StreamSession:
@@ -140,7 +142,7 @@ class StreamSession:
 
         ``page`` is the URL path of a page to open (the default page is ``""``);
         ``None`` reruns the current page, as a widget change does.  ``widgets``
-        maps widget ids to JSON-able component values.
+        maps a component's id to the value of its ``clicked`` trigger.
         """
         message = BackMsg()
         state = message.rerun_script
@@ -149,10 +151,10 @@ class StreamSession:
             state.page_script_hash = self.page_script_hash
         else:
             state.page_name = page
-        for widget_id, value in (widgets or {}).items():
+        for component_id, value in (widgets or {}).items():
             widget = state.widget_states.widgets.add()
-            widget.id = widget_id
-            widget.json_value = json.dumps(value, ensure_ascii=False)
+            widget.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component_id}{EVENT_DELIM}events"
+            widget.json_trigger_value = json.dumps([{"event": "clicked", "value": value}], ensure_ascii=False)
         state.context_info.timezone = "Asia/Shanghai"
         state.context_info.timezone_offset = -480
         state.context_info.locale = "zh-CN"
@@ -191,5 +193,5 @@ class StreamSession:
 
 
 def click_value(feature: dict[str, Any]) -> dict[str, Any]:
-    """What streamlit-folium returns for a feature click with ``returned_objects=["last_active_drawing"]``."""
-    return {"last_active_drawing": feature}
+    """What the inline map sends for a feature click: the feature's display properties (``_layer``, ``_row`` …)."""
+    return feature["properties"]

@@ -29,7 +29,8 @@ option_column.checkbox(
 )
 
 result = st.session_state.get(upload.RESULT_KEY)
-extra = upload.show_result()
+with st.container():  # one element whatever the file gave, so the map below keeps its place (and its view)
+    extra = upload.show_result()
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
     clicked = mapview.map_view("upload", extra=extra)

@@ -28,13 +28,10 @@ BROKEN_TITLES = {CORRUPT.title, MISSING.title}
 
 # Runs every page of the app under AppTest and reports what each showed, as JSON on stdout.
 RUNNER = """
-import json, re, sys
+import json, sys
 from streamlit.testing.v1 import AppTest
 from ui import frame
-
-def overlays(script):
-    block = script[script.index("overlays :"):script.index("L.control.layers(")]
-    return [json.loads(key) for key in re.findall(r'("(?:[^"\\\\]|\\\\.)*")\\s*:\\s*feature_group_', block)]
+from ui.map_component import COMPONENT_NAME
 
 report = {}
 for page in frame.PAGES:
@@ -43,13 +40,12 @@ for page in frame.PAGES:
     if not page.default:
         at.switch_page(page.file)
         at.run()
-    scripts = [json.loads(el.proto.json_args)["script"] for el in at.get("component_instance")
-               if el.proto.component_name == "streamlit_folium.st_folium"]
+    specs = [json.loads(el.proto.bytes) for el in at.get("bidi_component") if el.proto.component_name == COMPONENT_NAME]
     tables = [el.value.to_dict("list") for el in at.dataframe]
     report[page.url_path] = {
         "exceptions": [str(e.value) for e in at.exception],
         "messages": [m.value for m in (*at.warning, *at.error)],
-        "maps": [overlays(s) for s in scripts],
+        "maps": [[layer["title"] for layer in spec["layers"]] for spec in specs],
         "tables": json.loads(json.dumps(tables, default=str)),
     }
 print("REPORT" + json.dumps(report, ensure_ascii=False))

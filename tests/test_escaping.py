@@ -21,6 +21,9 @@ import shapely
 from layers.io import uploads
 from layers.io.catalog import Categories, Category, load_catalog
 from layers.web import assets, mapbuild
+from layers.web.basemaps import WGS84_DATUM, get_basemap
+from layers.web.display import prepare
+from layers.web.mapspec import MapSpec, Sync, ViewRequest
 
 CATALOG = load_catalog()
 PAYLOADS = [
@@ -36,8 +39,8 @@ AREA = shapely.box(113.2, 27.0, 113.7, 27.45)  # under the centre of a new map
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-def hostile_map(text: str) -> str:
-    """A map where ``text`` is everywhere a user or a data file can put text."""
+def hostile_layers(text: str) -> list[tuple]:
+    """A catalog-like layer and an upload where ``text`` is everywhere a user or a data file can put text."""
     base = CATALOG.get("industrial_parks")
     spec = replace(
         base,
@@ -53,11 +56,36 @@ def hostile_map(text: str) -> str:
     )
     gdf = gpd.GeoDataFrame({"name": [text], text: [text], "kind": [text], "id": [text]}, geometry=[AREA], crs="EPSG:4326")
     upload = uploads.load_upload(f"{text}.geojson", gdf.to_json().encode())
+    return [(spec, gdf), *uploads.layer_specs(upload)]
+
+
+def hostile_map(text: str) -> str:
+    """The exported (folium) map of :func:`hostile_layers`."""
     m = mapbuild.new_map("none")
-    drawn = [(spec, mapbuild.add_layer(m, spec, gdf, CATALOG))]
-    drawn += [(s, mapbuild.add_layer(m, s, part, CATALOG)) for s, part in uploads.layer_specs(upload)]
+    drawn = [(s, mapbuild.add_layer(m, s, gdf, CATALOG)) for s, gdf in hostile_layers(text)]
     mapbuild.finish_map(m, drawn, legend_title=text)
     return mapbuild.map_html(m)
+
+
+def hostile_spec(text: str) -> bytes:
+    """The live map's spec (what the inline component is sent) of :func:`hostile_layers`."""
+    spec = MapSpec(
+        get_basemap("none"), ViewRequest(mapbuild.CITY_CENTER, mapbuild.CITY_ZOOM, "test"),
+        legend_title=text, sync=Sync("overview", "", "none"),
+    )
+    for layer, gdf in hostile_layers(text):
+        spec.add(layer, prepare(layer, gdf, WGS84_DATUM), CATALOG, True, detail_url="/projects?id=")
+    return spec.to_json()
+
+
+# The inline map outside Streamlit: component.js given the spec as Streamlit gives it (bytes).
+HARNESS = """<!doctype html><meta charset="utf-8"><div id="root" style="width:900px"></div>
+<script type="module">
+import draw from '/app/static/zzp/component.js';
+const data = new Uint8Array(await (await fetch('/spec.json')).arrayBuffer());
+window.sent = [];
+draw({data, parentElement: document.getElementById('root'), setTriggerValue: (n, v) => window.sent.push([n, v])});
+</script>"""
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +144,8 @@ def test_feature_text_is_only_ever_set_as_text():
     assert set(assigned) == {"ICONS[icon]", "ICONS.done", "ICONS.link", "html"}
     assert "textContent" in assets.source(assets.MAP_JS).read_text()
     assert "bindTooltip(function" in assets.source(assets.MAP_JS).read_text() and "bindPopup(function" in assets.source(assets.MAP_JS).read_text()
+    component = assets.source("zzp/component.js").read_text()
+    assert "innerHTML" not in component and "insertAdjacentHTML" not in component  # the inline map adds no HTML of its own
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -135,7 +165,9 @@ def test_html_export_title_and_overlay_are_escaped(payload):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
+@pytest.mark.parametrize("kind", ["export", "live"])
+def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload, kind):
+    """The exported folium map and the live inline map: hover, click, layer control, legend, labels."""
     from tests.browser_support import skip_without_browser
 
     skip_without_browser()
@@ -143,15 +175,18 @@ def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
 
     from benchmarks.live import launch
 
-    page_html = hostile_map(payload)
+    page_html = hostile_map(payload) if kind == "export" else HARNESS
+    spec = hostile_spec(payload) if kind == "live" else b""
     origin = "http://zzp.test"
 
     def serve(route):
         url = route.request.url
         if url == f"{origin}/map.html":
             return route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
+        if url == f"{origin}/spec.json" and spec:
+            return route.fulfill(body=spec, content_type="application/json")
         rel = url.removeprefix(f"{origin}/app/static/").split("?")[0]
-        served = rel in assets.MAP_FILES or rel.removeprefix(f"{assets.VENDOR}/") in assets.LEAFLET_FILES
+        served = rel in (*assets.MAP_FILES, "zzp/component.js") or rel.removeprefix(f"{assets.VENDOR}/") in assets.LEAFLET_FILES
         if url.startswith(f"{origin}/app/static/") and served:
             return route.fulfill(path=str(assets.source(rel)))  # what the app serves, without starting it
         return route.abort()
@@ -168,6 +203,7 @@ def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(f"{origin}/map.html")
             page.wait_for_selector(".leaflet-overlay-pane path", timeout=15_000)
+            assert page.locator("iframe").count() == 0
             box = page.locator(".leaflet-container").bounding_box()
             centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 40)
             page.mouse.move(*centre)
@@ -182,6 +218,7 @@ def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
             shown["legend"] = page.locator(".zzp-legend").inner_text()
             shown["label"] = " ".join(page.locator(".zzp-label").all_inner_texts())
             page.wait_for_timeout(300)  # let any injected onerror/onload fire
+            sent = page.evaluate("() => window.sent || []")
             Path(tmp_path / "page.png").write_bytes(page.screenshot())
         finally:
             browser.close()
@@ -189,3 +226,5 @@ def test_hostile_feature_runs_nothing_in_chromium(tmp_path, payload):
     assert errors == [], errors
     for where, text in shown.items():
         assert payload in text, where  # shown to the user, as text
+    if kind == "live":  # the click reached Python's side as data, unchanged
+        assert sent and sent[0][0] == "clicked" and sent[0][1]["name"] == payload

@@ -16,7 +16,7 @@ pytest.importorskip("websockets.asyncio.client", reason="the websockets package 
 
 from benchmarks.live import streamlit_server
 from benchmarks.load import clickable_features, run_load
-from benchmarks.stream_client import FOLIUM, StreamSession, click_value
+from benchmarks.stream_client import MAP_COMPONENT, StreamSession, click_value
 
 # Shaped like Streamlit's generated widget ids ("$$ID-<hash>-<key>"); any other id is read as a user key
 # that session_state then lacks, and the sidebar's next widget raises KeyError (Streamlit 1.67).
@@ -36,7 +36,7 @@ async def _load_then_click(base: str, row: int):
         feature = clickable_features("rail_network")[row]
         # A value for a widget id the page does not have reruns the script but selects nothing.
         stray = await session.rerun(widgets={STRAY_WIDGET: click_value(feature)}, timeout=50)
-        click = await session.rerun(widgets={page.components[FOLIUM]: click_value(feature)}, timeout=50)
+        click = await session.rerun(widgets={page.components[MAP_COMPONENT]: click_value(feature)}, timeout=50)
         return page, stray, click, feature["properties"]["name"]
     finally:
         await session.close()
@@ -45,7 +45,7 @@ async def _load_then_click(base: str, row: int):
 def test_click_reruns_the_page_and_shows_the_feature(base: str) -> None:
     page, stray, click, name = asyncio.run(_load_then_click(base, row=1))
     assert page.ok and stray.ok and click.ok, (page, stray, click)
-    assert FOLIUM in page.components
+    assert MAP_COMPONENT in page.components
     assert name not in page.texts  # before the click the detail panel shows only its hint
     assert name not in stray.texts
     assert click.runs_started == 1  # the component value reached the server and reran the script once

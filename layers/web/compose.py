@@ -1,7 +1,7 @@
-"""A page's map built from its view declaration, without Streamlit.
+"""A page's live map (a :class:`~layers.web.mapspec.MapSpec`) built from its view declaration, without Streamlit.
 
 Kept free of Streamlit so the benchmark and the tests measure exactly what a page builds;
-:mod:`ui.mapview` hosts the result.  Filters narrow what is drawn without touching the
+:mod:`ui.mapview` hosts the result in the page's inline map component.  Filters narrow what is drawn without touching the
 cached, display-ready data.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-import folium
-
 from layers.io import store
 from layers.io.catalog import LayerSpec, load_catalog
 from layers.web import mapbuild, urls
 from layers.web.basemaps import Basemap
 from layers.web.display import DisplayLayer
+from layers.web.mapspec import MapSpec, Sync, ViewRequest
 from layers.web.permalink import MapState
 from layers.web.views import VIEWS
 
@@ -48,35 +47,22 @@ def compose_map(
     clean: bool = False,
     tianditu_key: str | None = None,
     base_path: str = "",
-) -> tuple[folium.Map, dict[str, Any] | None]:
-    """The map of a page and the permalink-selected feature, without any Streamlit call.
+    height: int = 620,
+) -> tuple[MapSpec, dict[str, Any] | None]:
+    """The live map of a page (a :class:`~layers.web.mapspec.MapSpec`) and the permalink-selected feature.
 
     ``display`` supplies the (cached) display-ready data of a layer.  Kept free
-    of Streamlit so the benchmark measures exactly what a page builds.
+    of Streamlit so the benchmark measures exactly what a page builds.  The
+    view request's nonce is the link's own centre and zoom: the map moves when
+    the link asks for another view, never on a rerun that asks for the same.
     """
     catalog = load_catalog()
     filters = {**view_filters(view_id), **(filters or {})}
-    m = mapbuild.new_map(
-        basemap,
-        center=state.center or mapbuild.CITY_CENTER,
-        zoom=state.zoom or mapbuild.CITY_ZOOM,
-        tianditu_key=tianditu_key,
-        clean=clean,
-        base_path=base_path,
-    )
-    drawn: list[tuple[LayerSpec, Any]] = []
+    drawn: list[tuple[LayerSpec, DisplayLayer]] = []
     for load in loads:
-        if not load.ok:
-            continue
-        data = display(load.spec)
-        if load.spec.id in filters:
-            data = _filtered(data, filters[load.spec.id])
-        group = mapbuild.add_layer(
-            m, load.spec, data, catalog, detail_url=urls.app_url(base_path, "projects?id="), selected=state.selected
-        )
-        drawn.append((load.spec, group))
-    for spec, data in extra or []:
-        drawn.append((spec, mapbuild.add_layer(m, spec, data, catalog)))
+        if load.ok:
+            data = display(load.spec)
+            drawn.append((load.spec, _filtered(data, filters[load.spec.id]) if load.spec.id in filters else data))
     defaults = {s.id for s, _ in drawn if s.visible}
     if state.layers is not None:
         visible = set(state.layers)
@@ -84,9 +70,22 @@ def compose_map(
     selected = find_selected(state.selected, loads) if state.selected else None
     if selected is not None:
         visible.add(selected["_layer"])
-    view = mapbuild.ViewOptions(page=view_id, basemap=basemap.id, base_path=base_path, selected=state.selected)
-    mapbuild.finish_map(m, drawn, visible, view=view)
-    return m, selected
+    center, zoom = state.center or mapbuild.CITY_CENTER, state.zoom or mapbuild.CITY_ZOOM
+    spec = MapSpec(
+        basemap,
+        ViewRequest(center, zoom, nonce=f"{view_id}|{state.center}|{state.zoom}"),
+        base_path=base_path,
+        tianditu_key=tianditu_key,
+        clean=clean,
+        height=height,
+        sync=Sync(view_id, base_path, basemap.id, state.selected),
+    )
+    detail_url = urls.app_url(base_path, "projects?id=")
+    for layer, data in drawn:
+        spec.add(layer, data, catalog, layer.id in visible, detail_url=detail_url, selected=state.selected)
+    for layer, data in extra or []:
+        spec.add(layer, data, catalog, True)
+    return spec, selected
 
 
 def view_filters(view_id: str) -> dict[str, FeatureFilter]:

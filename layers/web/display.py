@@ -1,6 +1,6 @@
 """Light GeoJSON for the browser; the full-resolution files stay untouched.
 
-folium inlines every coordinate into the page, so what a map sends is built
+A map sends every coordinate to the browser, so what it sends is built
 here once per (layer, basemap datum) and cached by the caller:
 
 * only the properties the map uses (tooltip, popup, label, link and style fields);
@@ -62,9 +62,9 @@ def _clean(value: Any) -> Any:
 class SerialisedCollection(dict):
     """A FeatureCollection that carries its JSON text, serialised once when prepared.
 
-    folium serialises a layer's data on every render (twice per ``st_folium``
-    call); for cached display data the text never changes, so
-    :func:`layers.mapbuild` hands folium this text instead (see ``_dumps`` there).
+    A page sends its layers on every rerun; for cached display data the text never
+    changes, so the live map's spec inserts this text as is (:mod:`layers.web.mapspec`)
+    and :mod:`layers.web.mapbuild` hands it to folium (see ``_dumps`` there).
     """
 
     def __init__(self, collection: dict[str, Any]):

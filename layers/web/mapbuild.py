@@ -1,5 +1,9 @@
 """Build Folium maps from catalog layers: ``new_map`` → ``add_layer``… → ``finish_map``.
 
+folium builds the exported maps (one-file HTML, :mod:`layers.export.html`); the live
+maps in the app are drawn by the inline component from a :mod:`layers.web.mapspec`,
+which shares this module's feature styles and popup configuration.
+
 Design choices, each for a reason:
 
 * The map loads Leaflet only (no jQuery, Bootstrap, Font Awesome): fewer
@@ -8,8 +12,8 @@ Design choices, each for a reason:
   ``textContent`` by one small script (``static/zzp/map.js``), so a hostile
   property value is shown as text and never parsed as HTML or evaluated.
 * Every layer is its own ``FeatureGroup`` (the name the layer control shows),
-  added visible and hidden after streamlit-folium has bound its click handlers,
-  so features of initially hidden layers report clicks too.  Leaflet's layer
+  added visible and hidden once every feature is bound (``zzp.hideLater``),
+  so features of initially hidden layers have their tooltips and popups too.  Leaflet's layer
   control inserts that name as HTML, so it is HTML-escaped here (a layer
   title may be an uploaded file's name), and the legend follows layers by
   their group, never by that name.
@@ -19,7 +23,6 @@ Design choices, each for a reason:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 import folium
@@ -156,22 +159,6 @@ class _HideLater(_RawMacroRender):
         self.groups = ",".join(g.get_name() for g in groups)
 
 
-class _ViewSync(_RawMacroRender):
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "zzp.sync({{ this._parent.get_name() }}, {{ this.config }}, [{{ this.groups }}]);"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, view: "ViewOptions", drawn: list[tuple[LayerSpec, folium.FeatureGroup]]):
-        super().__init__()
-        self._name = "ZzpViewSync"
-        self.config = js_literal(
-            {"page": view.page, "base": view.base_path, "basemap": view.basemap, "selected": view.selected}
-        )
-        self.groups = ",".join(f"[{group.get_name()}, {js_literal(spec.id)}]" for spec, group in drawn)
-
-
 class Fullscreen(JSCSSMixin, _RawMacroRender):
     """The 全屏 button: a few lines on the browser's Fullscreen API (``static/zzp/fullscreen.js``)."""
 
@@ -193,16 +180,6 @@ class Fullscreen(JSCSSMixin, _RawMacroRender):
     @property
     def default_css(self) -> list[tuple[str, str]]:
         return [("zzp_fullscreen_css", assets.url(assets.FULLSCREEN_CSS, self.base_path))]
-
-
-@dataclass(frozen=True)
-class ViewOptions:
-    """How a map page's map talks to its page: permalink, links, clean mode."""
-
-    page: str
-    basemap: str
-    base_path: str = ""
-    selected: str | None = None
 
 
 def new_map(
@@ -253,20 +230,44 @@ def new_map(
     return m
 
 
-def _feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> str:
+def feature_config(spec: LayerSpec, catalog: Catalog, detail_url: str) -> dict[str, Any]:
+    """What ``zzp.bind`` needs to show a layer's features: title, tooltip/popup fields and labels, record link."""
     fields = {*spec.tooltip, *spec.popup}
-    return js_literal(
-        {
-            "title": spec.label or "name",
-            "tooltip": list(spec.tooltip),
-            "popup": list(spec.popup),
-            "labels": {f: catalog.label(f) for f in fields},
-            "record": spec.record_field,
-            "detail": detail_url,
-            "geometry": spec.geometry,
-            "layer": spec.id,
-        }
-    )
+    return {
+        "title": spec.label or "name",
+        "tooltip": list(spec.tooltip),
+        "popup": list(spec.popup),
+        "labels": {f: catalog.label(f) for f in fields},
+        "record": spec.record_field,
+        "detail": detail_url,
+        "geometry": spec.geometry,
+        "layer": spec.id,
+    }
+
+
+def is_selected(spec: LayerSpec, props: dict[str, Any], selected: str | None) -> bool:
+    """Whether a feature is a permalink's selection (its record id, or ``layer:name``)."""
+    if selected is None:
+        return False
+    if spec.record_field and props.get(spec.record_field) == selected:
+        return True
+    return selected == f"{spec.id}:{props.get('name')}"
+
+
+def feature_style(spec: LayerSpec, props: dict[str, Any], selected: str | None = None) -> dict[str, Any]:
+    """A feature's Leaflet path options: the catalog symbol, a class per layer, the selection emphasised."""
+    options = spec.style_for(props).leaflet()
+    options["className"] = f"zzp-{spec.id}"  # lets tests and CSS find a layer's SVG paths
+    if is_selected(spec, props, selected):
+        options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
+    return options
+
+
+def highlight_style(spec: LayerSpec, props: dict[str, Any]) -> dict[str, Any]:
+    """A feature's options under the pointer: the symbol a little heavier and opaque."""
+    options = spec.style_for(props).leaflet()
+    options.update(weight=options["weight"] + 2, opacity=1.0)
+    return options
 
 
 def add_layer(
@@ -286,33 +287,12 @@ def add_layer(
     if isinstance(data, gpd.GeoDataFrame):
         data = prepare(spec, data, WGS84_DATUM)
     group = folium.FeatureGroup(name=html_text(spec.title), show=True, control=True)
-
-    def is_selected(props: dict[str, Any]) -> bool:
-        if selected is None:
-            return False
-        if spec.record_field and props.get(spec.record_field) == selected:
-            return True
-        return selected == f"{spec.id}:{props.get('name')}"
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        props = feature["properties"]
-        options = spec.style_for(props).leaflet()
-        options["className"] = f"zzp-{spec.id}"  # lets tests and CSS find a layer's SVG paths
-        if is_selected(props):
-            options.update(weight=options["weight"] + 3, color="#ff00aa", opacity=1.0)
-        return options
-
-    def highlight(feature: dict[str, Any]) -> dict[str, Any]:
-        options = spec.style_for(feature["properties"]).leaflet()
-        options.update(weight=options["weight"] + 2, opacity=1.0)
-        return options
-
-    config = _feature_config(spec, catalog, detail_url)
+    config = js_literal(feature_config(spec, catalog, detail_url))
     SafeGeoJson(
         data.features,
         name=spec.title,
-        style_function=style,
-        highlight_function=highlight,
+        style_function=lambda feature: feature_style(spec, feature["properties"], selected),
+        highlight_function=lambda feature: highlight_style(spec, feature["properties"]),
         marker=folium.CircleMarker(radius=spec.style.radius, fill=True) if spec.geometry == "Point" else None,
         on_each_feature=JsCode(f"function(f, l) {{ zzp.bind(f, l, {config}); }}"),
         control=False,
@@ -353,14 +333,11 @@ def finish_map(
     drawn: list[tuple[LayerSpec, folium.FeatureGroup]],
     visible: set[str] | None = None,
     legend_title: str = "图例",
-    view: ViewOptions | None = None,
 ) -> folium.LayerControl:
-    """Legend, permalink sync (map pages), deferred hiding of invisible layers, ``LayerControl`` last."""
+    """Legend, deferred hiding of invisible layers, ``LayerControl`` last."""
     visible = {spec.id for spec, _ in drawn if spec.visible} if visible is None else visible
     hidden = [(spec, group) for spec, group in drawn if spec.id not in visible]
     _Legend(legend_html([spec for spec, _ in drawn], legend_title), [spec.title for spec, _ in hidden], drawn).add_to(m)
-    if view is not None:
-        _ViewSync(view, drawn).add_to(m)
     if hidden:
         _HideLater([group for _, group in hidden]).add_to(m)
     control = SafeLayerControl(collapsed=True, position="topright")

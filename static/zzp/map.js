@@ -195,6 +195,7 @@ window.zzp = window.zzp || (function () {
       }
       map.on('overlayadd', function (e) { toggle(titleOf(e.layer), true); });
       map.on('overlayremove', function (e) { toggle(titleOf(e.layer), false); });
+      toggle.remove = function () { box.remove(); };  // the inline map swaps its legend when its layers change
       return toggle;
     }
   };

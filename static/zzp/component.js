@@ -1,0 +1,233 @@
+/*
+ * The inline map (Streamlit Custom Components v2, no iframe): one Leaflet map per component key,
+ * created once and kept on its element, updated in place by every rerun's spec
+ * (layers/web/mapspec.py).  A layer is redrawn only when its content hash changes and restyled
+ * in place when only its style hash does (a selection); a layer's visibility and the view are
+ * applied only when the app asks for something new, so the user's pan, zoom and layer choices
+ * survive reruns.  Feature text is shown by zzp.bind/zzp.label (textContent only).  A feature
+ * click is sent to Python with setTriggerValue('clicked', …).
+ */
+
+// Leaflet, the maps' script and styles: loaded once per page from the app's static files, all
+// fetched at once; the scripts run in order (async = false), Leaflet before the code that uses it.
+function loadOnce(spec) {
+  if (!window.__zzpAssets) {
+    const loaded = (node) => new Promise((resolve, reject) => {
+      node.onload = resolve;
+      node.onerror = () => reject(new Error('地图文件加载失败：' + (node.src || node.href)));
+    });
+    const css = spec.styles.map((href) => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = href;
+      const done = loaded(link).catch(() => null);  // a missing style must not keep the map from drawing
+      document.head.appendChild(link);
+      return done;
+    });
+    const js = spec.scripts.map((src) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.async = false;
+      const done = loaded(script);
+      document.head.appendChild(script);
+      return done;
+    });
+    window.__zzpAssets = Promise.all([...js, ...css]);
+  }
+  return window.__zzpAssets;
+}
+
+// The spec arrives as bytes (UTF-8 JSON): Python assembles it from text serialised once.
+function decode(data) {
+  return JSON.parse(new TextDecoder().decode(data));
+}
+
+function createMap(element, spec) {
+  // Leaflet focuses the map on mousedown and restores the *window's* scroll; Streamlit scrolls its
+  // main area instead, which would jump under the pointer and lose the click: focus without scrolling.
+  const focus = element.focus;
+  element.focus = (options) => focus.call(element, Object.assign({preventScroll: true}, options));
+  const map = L.map(element, {
+    center: spec.view.center, zoom: spec.view.zoom, minZoom: 6, zoomSnap: 0.5,
+    maxZoom: spec.basemap.maxZoom, preferCanvas: false, zoomControl: false,
+  });
+  // Leaflet's own words in Chinese: the zoom buttons, the layer button, a popup's close button.
+  L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
+  map.on('popupopen', (e) => {
+    const close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
+    if (close) { close.setAttribute('aria-label', '关闭'); close.title = '关闭'; }
+  });
+  map.attributionControl.setPrefix(spec.attributionPrefix);
+  zzp.scale(map);
+  L.control.zzpFullscreen().addTo(map);
+  const state = {map, layers: new Map(), tiles: [], basemap: null, view: spec.view.nonce, legend: null,
+                 legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
+                 groups: [], titles: [], sync: null, send: null};
+  state.control.addTo(map);
+  const toggle = state.control.getContainer().querySelector('.leaflet-control-layers-toggle');
+  toggle.title = '图层';
+  toggle.setAttribute('aria-label', '图层');
+  return state;
+}
+
+function applyBasemap(state, spec) {
+  const key = JSON.stringify(spec.basemap);
+  if (state.basemap === key) { return; }
+  state.tiles.forEach((tile) => state.map.removeLayer(tile));
+  state.tiles = spec.basemap.tiles.map((t) => L.tileLayer(t.url, {
+    subdomains: t.subdomains, maxZoom: spec.basemap.maxZoom, attribution: spec.basemap.attribution,
+  }).addTo(state.map));
+  state.tiles.forEach((tile) => tile.bringToBack());
+  state.map.setMaxZoom(spec.basemap.maxZoom);
+  state.basemap = key;
+}
+
+// A layer's features (and labels); styles are read from entry.layer, so a restyle needs no redraw.
+function drawLayer(state, entry) {
+  const layer = entry.layer;
+  const styleOf = (f) => entry.layer.styleOf[index(entry.layer, f.properties)];
+  entry.features = L.geoJSON(layer.features, {
+    style: (f) => entry.layer.styles[styleOf(f)],
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: layer.radius, fill: true}),
+    onEachFeature: (f, l) => {
+      zzp.bind(f, l, layer.config);
+      l.on('mouseover', () => l.setStyle(entry.layer.highlights[styleOf(f)]));
+      l.on('mouseout', () => l.setStyle(entry.layer.styles[styleOf(f)]));
+      l.on('click', () => { if (state.send) { state.send(f.properties); } });
+    },
+  });
+  entry.group.addLayer(entry.features);
+  if (layer.label) {
+    entry.group.addLayer(L.geoJSON(layer.labels, {
+      pointToLayer: (f, latlng) => L.marker(latlng, {
+        icon: L.divIcon({className: 'zzp-label-icon'}), interactive: false, keyboard: false}),
+      onEachFeature: (f, l) => zzp.label(f, l, layer.label),
+    }));
+  }
+}
+
+// A feature's position in its layer's list, by its row (the style index runs parallel to the list).
+function index(layer, props) {
+  if (!layer.rows) {
+    layer.rows = new Map(layer.features.features.map((f, i) => [f.properties._row, i]));
+  }
+  return layer.rows.get(props._row);
+}
+
+function restyle(entry) {
+  entry.features.eachLayer((l) => l.setStyle(entry.layer.styles[entry.layer.styleOf[index(entry.layer, l.feature.properties)]]));
+}
+
+function applyLayers(state, spec) {
+  const wanted = new Set(spec.layers.map((l) => l.id));
+  let changed = false;
+  state.layers.forEach((entry, id) => {
+    if (!wanted.has(id)) {
+      state.map.removeLayer(entry.group);
+      state.control.removeLayer(entry.group);
+      state.layers.delete(id);
+    }
+  });
+  spec.layers.forEach((layer) => {
+    let entry = state.layers.get(layer.id);
+    if (!entry) {
+      entry = {group: L.featureGroup(), hash: null, visible: null};
+      state.layers.set(layer.id, entry);
+      state.control.addOverlay(entry.group, layer.name);
+    }
+    const previous = entry.layer;
+    entry.layer = layer;
+    if (entry.hash !== layer.hash) {  // other features or labels: redraw the layer
+      entry.group.clearLayers();
+      drawLayer(state, entry);
+      entry.hash = layer.hash;
+      changed = true;
+    } else if (previous.styleHash !== layer.styleHash) {  // only styles (a selection): restyle, popups stay open
+      restyle(entry);
+    }
+    if (entry.visible !== layer.visible) {  // the app asked for something new: apply it
+      const shown = state.map.hasLayer(entry.group);
+      if (layer.visible) { entry.group.addTo(state.map); } else { state.map.removeLayer(entry.group); }
+      if (entry.visible !== null && shown !== layer.visible) {  // as if toggled: legend row and URL follow
+        state.map.fire(layer.visible ? 'overlayadd' : 'overlayremove', {layer: entry.group, name: layer.name});
+      }
+      entry.visible = layer.visible;
+      changed = true;
+    }
+  });
+  // Drawing order follows the spec (areas, lines, points), also for layers added later.  Only after
+  // a change: bringing a path to the front re-inserts it, which would swallow a click in progress.
+  if (changed) {
+    spec.layers.forEach((layer) => {
+      const group = state.layers.get(layer.id).group;
+      if (state.map.hasLayer(group)) { group.bringToFront(); }
+    });
+  }
+  // zzp.sync and zzp.legend read these arrays: keep the same arrays, new contents.
+  state.groups.splice(0, state.groups.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.id]));
+  state.titles.splice(0, state.titles.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.title]));
+}
+
+function applyLegend(state, spec) {
+  if (state.legendHtml !== spec.legend) {
+    if (state.legend) { state.legend.remove(); }
+    state.legend = zzp.legend(state.map, spec.legend, state.titles);
+    state.legendHtml = spec.legend;
+  }
+  state.layers.forEach((entry) => state.legend(entry.layer.title, state.map.hasLayer(entry.group)));
+}
+
+function applySync(state, spec) {
+  if (!spec.sync) {  // a map that keeps no permalink (a record's): clicks must not write another map's URL
+    if (!state.sync) { zzp.onSelect = null; }
+    return;
+  }
+  if (!state.sync) {
+    state.sync = Object.assign({}, spec.sync);
+    zzp.sync(state.map, state.sync, state.groups);
+  }
+  state.sync.basemap = spec.sync.basemap;  // read on every URL write
+}
+
+function applyView(state, spec) {
+  if (state.view !== spec.view.nonce) {
+    state.map.setView(spec.view.center, spec.view.zoom);
+    state.view = spec.view.nonce;
+  }
+}
+
+export default function (component) {
+  const {data, key, parentElement, setTriggerValue} = component;
+  let element = parentElement.querySelector('.zzp-map');
+  if (!element) {
+    element = document.createElement('div');
+    element.className = 'zzp-map';
+    element.setAttribute('role', 'region');
+    element.setAttribute('aria-label', '规划地图');
+    parentElement.appendChild(element);
+  }
+  if (element.__zzpKey !== key) {  // the element now hosts another map (another page's): start afresh
+    if (element.__zzp) { element.__zzp.map.remove(); }
+    element.__zzp = null;
+    element.__zzpData = null;
+    element.__zzpKey = key;
+  }
+  if (element.__zzpData === data) { return; }  // rendered again with the same data: nothing to apply
+  element.__zzpData = data;
+  const spec = decode(data);
+  element.style.height = spec.height + 'px';
+  loadOnce(spec).then(() => {
+    const state = element.__zzp || (element.__zzp = createMap(element, spec));
+    state.send = spec.clicks ? (props) => setTriggerValue('clicked', props) : null;
+    element.classList.toggle('zzp-clean', !!spec.clean);
+    applyBasemap(state, spec);
+    applyLayers(state, spec);
+    applyLegend(state, spec);
+    applySync(state, spec);
+    applyView(state, spec);
+    state.map.invalidateSize();
+  }).catch((err) => {
+    if (element.__zzp) { console.error(err); return; }  // keep the map that is there
+    element.textContent = '地图无法加载：' + err.message;
+  });
+}
