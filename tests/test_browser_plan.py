@@ -7,14 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.live import (
-    MAP_IFRAME,
-    launch,
-    map_frame,
-    offline_context,
-    streamlit_server,
-    wait_for_app,
-)
+from benchmarks.live import LEAFLET_MAP, MAP, launch, offline_context, streamlit_server, wait_for_app
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser
@@ -51,10 +44,9 @@ def open_plan(page, url: str | None = None):
     if url:
         page.goto(url)
     wait_for_app(page)
-    frame = map_frame(page)
-    frame.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=30_000)
+    page.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=30_000)
     page.wait_for_timeout(800)
-    return frame
+    return page  # the map is inline: its features are in the page itself
 
 
 def test_clicking_a_name_in_the_text_highlights_its_feature(browser, server):
@@ -66,7 +58,7 @@ def test_clicking_a_name_in_the_text_highlights_its_feature(browser, server):
     page.screenshot(path=str(artifacts_dir() / "plan-link.png"))
     selected = frame.locator(f'path.zzp-industrial_parks[stroke="{MAGENTA}"]')
     assert selected.count() == 1
-    zoom = frame.locator("body").evaluate("() => window.map.getZoom()")
+    zoom = page.evaluate(f"() => ({LEAFLET_MAP})().getZoom()")
     assert zoom >= 10  # centred on the park, not the whole city
     assert page.locator("#para-col12r7.current").is_visible()
     assert not page.errors
@@ -97,13 +89,13 @@ def test_on_a_phone_text_and_map_stack_and_tapping_a_name_scrolls_to_the_map(bro
     context, page = new_page(browser, width=390, height=844)
     open_plan(page, server + "/plan?p=c5s1p5")
     text_box = page.locator(".zzp-plan").bounding_box()
-    map_box = page.locator(MAP_IFRAME).bounding_box()
+    map_box = page.locator(MAP).bounding_box()
     assert map_box["y"] > text_box["y"] and abs(map_box["x"] - text_box["x"]) < 40  # stacked, not side by side
     page.locator("#para-c5s1p5").get_by_role("link", name="在地图上查看：株醴都市圈").first.click()
     page.wait_for_url("**sel=**", timeout=30_000)
     open_plan(page)
     page.wait_for_timeout(800)
-    expect(page.locator(MAP_IFRAME)).to_be_in_viewport()
+    expect(page.locator(MAP)).to_be_in_viewport()
     page.screenshot(path=str(artifacts_dir() / "plan-phone.png"))
     context.close()
 

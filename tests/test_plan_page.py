@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.plan import text
 from tests.conftest import ROOT
-from tests.test_pages import click, map_args, run_page
+from tests.test_pages import click, map_specs, run_page
 from ui import frame
 
 APP = str(ROOT / "app.py")
@@ -69,8 +70,8 @@ def test_the_page_opens_a_paragraph_with_its_feature_selected_and_centred():
     assert re.search(r'id="para-col12r7" class="para named current"', body)
     assert '<span class="sel">醴陵经开区</span>' in body
     assert at.query_params["c"] and at.query_params["z"], "the map is centred on the linked feature"
-    [args] = map_args(at)
-    assert "#ff00aa" in args["script"]  # the feature is drawn highlighted
+    [spec] = map_specs(at)
+    assert "#ff00aa" in json.dumps(spec)  # the feature is drawn highlighted
 
 
 def test_an_unknown_paragraph_id_says_so_without_rendering_it():

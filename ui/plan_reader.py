@@ -176,7 +176,7 @@ def _scroll_script(target: str, to_map: bool) -> str:
         "function scroller(n){while(n&&n.parentElement){n=n.parentElement;var s=getComputedStyle(n).overflowY;"
         "if((s==='auto'||s==='scroll')&&n.scrollHeight>n.clientHeight){return n;}}return null;}"
         "function go(){var el=document.getElementById(target);"
-        "var map=document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+        "var map=document.querySelector('.zzp-map');"
         "if(!el){return setTimeout(go,200);}"
         "var box=scroller(el);var phone=640>window.innerWidth;"
         "if(box){box.scrollTop+=el.getBoundingClientRect().top-box.getBoundingClientRect().top-box.clientHeight/4;}"
