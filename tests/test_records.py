@@ -52,9 +52,8 @@ def test_filters(projects):
     assert in_chaling["county"].str.contains("茶陵县").all()
     column7 = records.apply(projects, records.Filters(column="专栏7"))
     assert len(column7) >= 21 + 10
-    named = records.apply(projects, records.Filters(query="清水塘"))
-    assert len(named) >= 3
-    assert (named["name"] + named["alias"].fillna("")).str.contains("清水塘").all()
+    named = records.apply(projects, records.Filters(ids=frozenset({"qingshuitang-new-city", "no-such-record"})))
+    assert list(named["id"]) == ["qingshuitang-new-city"]
     assert len(records.apply(projects, records.Filters())) == len(projects)
 
 

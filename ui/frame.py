@@ -5,7 +5,9 @@ The sidebar is :mod:`ui.sidebar`; maps are :mod:`ui.mapview`; pages stay thin an
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -81,3 +83,20 @@ def apply_link_state() -> None:
     state = url_state()
     if state.basemap and "basemap" not in st.session_state:
         st.session_state["basemap"] = state.basemap
+
+
+def bound_choice(key: str, options: Sequence[Any], default: Sequence[Any], label: Callable[[Any], str] = str) -> list[Any]:
+    """A URL-bound (``bind="query-params"``) multi-choice widget's value before the widget is drawn.
+
+    Map pages draw their filters after the map (the map reaches the browser first), so
+    the map must read the value the widget will have: its state once it exists, else
+    the URL's repeated parameter (``?net=铁路&net=高速公路``; Back and shared links
+    restore it), else the default.  The URL carries the options' labels (``label``, the
+    widget's ``format_func``); values not among them are dropped, as the widget does.
+    """
+    if key in st.session_state:
+        return list(st.session_state[key] or [])
+    if key in st.query_params:
+        by_text = {label(option): option for option in options}
+        return [by_text[value] for value in dict.fromkeys(st.query_params.get_all(key)) if value in by_text]
+    return list(default)

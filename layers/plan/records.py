@@ -17,7 +17,6 @@ from functools import lru_cache
 import geopandas as gpd
 
 from layers.paths import GEODATA
-from layers.plan.search import normalise
 from layers.web.escape import escape_markdown
 from layers.web.permalink import MapState
 from layers.web.views import DEFAULT_VIEW, home_view
@@ -31,12 +30,16 @@ TABLE_COLUMNS = {
 
 @dataclass(frozen=True)
 class Filters:
-    """The 项目库 table's filters: category, county, stage, 专栏 and a name fragment."""
+    """The 项目库 table's filters: category, county, stage, 专栏, and the records a search found.
+
+    ``ids`` comes from :func:`layers.plan.search.record_ids`: the table and the
+    sidebar's search then list the same records for the same words.
+    """
     category: str = ALL
     county: str = ALL
     stage: str = ALL
     column: str = ALL
-    query: str = ""
+    ids: frozenset[str] | None = None
 
 
 def options(records: gpd.GeoDataFrame, field: str) -> list[str]:
@@ -53,10 +56,8 @@ def apply(records: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     for field, wanted in (("category", filters.category), ("county", filters.county), ("stage", filters.stage), ("columns", filters.column)):
         if wanted != ALL:
             keep &= records[field].fillna("").apply(lambda v, w=wanted: w in str(v).split("、"))
-    if filters.query.strip():
-        words = [normalise(w) for w in filters.query.split()]
-        text = (records["name"].fillna("") + " " + records["alias"].fillna("") + " " + records["county"].fillna("") + " " + records["category"].fillna("")).map(normalise)
-        keep &= text.apply(lambda t: all(w in t for w in words))
+    if filters.ids is not None:
+        keep &= records["id"].isin(filters.ids)
     return records[keep]
 
 
