@@ -26,10 +26,10 @@ else:
     c1, c2, c3, c4 = st.columns(4)
     query = st.text_input("关键词（名称、县市区、类别，与侧栏搜索相同）", key="q", bind="query-params")
     filters = records.Filters(
-        category=c1.selectbox("类别", records.options(gdf, "category"), key="category", bind="query-params"),
-        county=c2.selectbox("县市区", records.options(gdf, "county"), key="county", bind="query-params"),
-        stage=c3.selectbox("阶段", records.options(gdf, "stage"), key="stage", bind="query-params"),
-        column=c4.selectbox("专栏", records.options(gdf, "columns"), key="column", bind="query-params"),
+        category=c1.selectbox("类别", records.options(gdf, "category"), key="category", bind="query-params", placeholder="请选择"),
+        county=c2.selectbox("县市区", records.options(gdf, "county"), key="county", bind="query-params", placeholder="请选择"),
+        stage=c3.selectbox("阶段", records.options(gdf, "stage"), key="stage", bind="query-params", placeholder="请选择"),
+        column=c4.selectbox("专栏", records.options(gdf, "columns"), key="column", bind="query-params", placeholder="请选择"),
         ids=search.record_ids(sidebar.search_hits(query)) if query.strip() else None,
     )
     chosen = records.apply(gdf, filters)
@@ -43,6 +43,6 @@ else:
         st.query_params["id"] = chosen.iloc[rows[0]]["id"]
         st.rerun()
     d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button("下载 CSV", records.to_csv(chosen), file_name="zhuzhou_projects.csv", mime="text/csv")
-    d2.download_button("下载 GeoJSON", records.to_geojson(chosen), file_name="zhuzhou_projects.geojson", mime="application/geo+json")
+    d1.download_button("下载 CSV", records.to_csv(chosen, projects.spec), file_name="zhuzhou_projects.csv", mime="text/csv")
+    d2.download_button("下载 GeoJSON", records.to_geojson(chosen, projects.spec), file_name="zhuzhou_projects.geojson", mime="application/geo+json")
     panel.feature_details(None, hint="")

@@ -42,4 +42,4 @@ with detail_column:
 if isinstance(result, uploads.Upload):
     st.subheader("属性表")
     table = result.gdf.drop(columns=result.gdf.geometry.name).astype(object).fillna("").astype(str)
-    st.dataframe(table.rename_axis("要素编号"), width="stretch")
+    st.dataframe(table.rename_axis("要素编号"), width="stretch", alt="上传文件的属性表")

@@ -1,9 +1,13 @@
 """Project records: links from map features, filters, excerpts, downloads, map links."""
 
+import io
 import json
+
+import pandas as pd
 
 import pytest
 
+from layers.io import licence
 from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
 from layers.plan import records
@@ -59,10 +63,13 @@ def test_filters(projects):
 
 def test_downloads_follow_the_filter(projects):
     chosen = records.apply(projects, records.Filters(category="水利"))
-    doc = json.loads(records.to_geojson(chosen))
+    spec = CATALOG.get("projects")
+    doc = json.loads(records.to_geojson(chosen, spec))
     assert len(doc["features"]) == len(chosen)
-    text = records.to_csv(chosen).decode("utf-8-sig")
-    assert text.count("\n") >= len(chosen) and "水利" in text
+    assert doc["license"] == spec.provenance.license and doc["source"] == spec.provenance.source
+    table = pd.read_csv(io.BytesIO(records.to_csv(chosen, spec)), encoding="utf-8-sig")
+    assert len(table) == len(chosen) and set(table["category"]) == {"水利"}
+    assert set(table["来源与许可"]) == {licence.attribution(spec)} and spec.provenance.license in licence.attribution(spec)
 
 
 def test_excerpt_highlights_the_name_even_in_ocr_spelling():

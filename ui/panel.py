@@ -52,4 +52,4 @@ def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图
         for k, v in record.items()
         if k not in skip and not str(k).startswith("_") and v is not None and str(v) not in ("", "nan", "None")
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", alt=f"{record.get('name', '所选要素')}的属性")

@@ -101,7 +101,7 @@ def point_filter_widgets() -> None:
     c1, c2, c3 = st.columns(3)
     c1.multiselect("县市区", list(COUNTIES), key="county", placeholder="全部县市区", **bound)
     c2.multiselect("园区类别", _kinds(), default=_kinds(), key="park_kind", placeholder="请选择园区类别", **bound)
-    c3.selectbox("主导产业", [ALL_INDUSTRIES, *_industries()], key="industry", bind="query-params")
+    c3.selectbox("主导产业", [ALL_INDUSTRIES, *_industries()], key="industry", bind="query-params", placeholder="请选择")
     c4, c5 = st.columns([2, 1])
     c4.multiselect("特色小镇类别", _town_categories(), default=_town_categories(), key="town_category", placeholder="请选择小镇类别", **bound)
     c5.multiselect("城镇等级", TIERS, default=TIERS, key="tier", format_func=tier_label, placeholder="请选择等级", **bound)
@@ -111,7 +111,7 @@ def filtered_tables(choices: PointChoices) -> None:
     """The tables beside the map, following the same filters."""
     catalog = load_catalog()
     tabs = st.tabs([title for title, _ in POINT_TABLES.values()])
-    for tab, (layer_id, (_, columns)) in zip(tabs, POINT_TABLES.items()):
+    for tab, (layer_id, (title, columns)) in zip(tabs, POINT_TABLES.items()):
         load = loaders.layer_load(layer_id)
         with tab:
             if not load.ok:
@@ -124,4 +124,5 @@ def filtered_tables(choices: PointChoices) -> None:
                 hide_index=True,
                 width="stretch",
                 height=520,
+                alt=f"{title}列表（按所选条件）",
             )

@@ -49,6 +49,7 @@ def sidebar() -> None:
             key="basemap",
             index=ids.index(DEFAULT_BASEMAP) if "basemap" not in st.session_state else None,
             format_func=lambda i: _basemap_label(get_basemap(i)),
+            placeholder="请选择底图",
             help="无底图在内网和离线时也能使用；高德底图为 GCJ-02，叠加图层会临时转换坐标以对齐街道。",
         )
         chosen = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from functools import lru_cache
 
 import geopandas as gpd
 
+from layers.io import licence
+from layers.io.catalog import LayerSpec
 from layers.paths import GEODATA
 from layers.web.escape import escape_markdown
 from layers.web.permalink import MapState
@@ -80,17 +81,18 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def to_csv(records: gpd.GeoDataFrame) -> bytes:
-    """The records as CSV for spreadsheets: UTF-8 with BOM, formula-like text neutralised."""
+def to_csv(records: gpd.GeoDataFrame, spec: LayerSpec) -> bytes:
+    """The records as CSV for spreadsheets: UTF-8 with BOM, formula-like text neutralised, a 来源与许可 column."""
     buffer = io.StringIO()
     frame = records.drop(columns="geometry").map(spreadsheet_safe)
+    frame[licence.CSV_COLUMN] = spreadsheet_safe(licence.attribution(spec))
     frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
 
 
-def to_geojson(records: gpd.GeoDataFrame) -> bytes:
-    """The records as GeoJSON for download (UTF-8, WGS-84, every attribute)."""
-    return json.dumps(json.loads(records.to_json(drop_id=True)), ensure_ascii=False).encode("utf-8")
+def to_geojson(records: gpd.GeoDataFrame, spec: LayerSpec) -> bytes:
+    """The records as GeoJSON for download (UTF-8, WGS-84, every attribute, source and licence members)."""
+    return licence.licensed_geojson(records.to_json(drop_id=True), spec)
 
 
 @lru_cache(maxsize=1)
