@@ -3,7 +3,7 @@
 import streamlit as st
 
 from layers.io import uploads
-from ui import frame, mapview, panel, upload
+from ui import feature_list, frame, mapview, panel, upload
 
 frame.require_frame()
 
@@ -33,6 +33,7 @@ extra = upload.show_result()
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
     clicked = mapview.map_view("upload", extra=extra)
+    feature_list.feature_list("upload")
 with detail_column:
     if isinstance(result, uploads.Upload) and clicked and str(clicked.get("_layer", "")).startswith("upload_"):
         upload.clicked_row(result, clicked)

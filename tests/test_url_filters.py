@@ -79,3 +79,11 @@ def test_sidebar_search_and_project_table_count_the_same_records():
 def test_search_summary(total, records, shown, expected):
     from ui.sidebar import search_summary
     assert search_summary(total, records, shown) == expected
+
+
+def test_a_rerun_keeps_the_same_filters():
+    at = open_page("parks_towns", {"industry": "陶瓷"})
+    counts = [c.value for c in at.caption if c.value.startswith("共 ")]
+    at.run()
+    assert at.session_state["industry"] == "陶瓷"
+    assert [c.value for c in at.caption if c.value.startswith("共 ")] == counts

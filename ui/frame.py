@@ -94,8 +94,9 @@ def bound_choice(key: str, options: Sequence[Any], default: Sequence[Any], label
     restore it), else the default.  The URL carries the options' labels (``label``, the
     widget's ``format_func``); values not among them are dropped, as the widget does.
     """
-    if key in st.session_state:
-        return list(st.session_state[key] or [])
+    if key in st.session_state:  # a multiselect or pills holds a list; a selectbox one value
+        value = st.session_state[key]
+        return list(value) if isinstance(value, (list, tuple)) else ([] if value is None else [value])
     if key in st.query_params:
         by_text = {label(option): option for option in options}
         return [by_text[value] for value in dict.fromkeys(st.query_params.get_all(key)) if value in by_text]
