@@ -19,6 +19,7 @@ navigation = st.navigation(
     [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in frame.PAGES]
 )
 frame.apply_link_state()
+frame.set_current_page(navigation.url_path or frame.PAGES[0].url_path)
 chrome.install()  # before the page: a page that stops early still gets Chinese controls
 # The page runs before the sidebar is drawn: its map reaches the browser first, so the map
 # component starts loading while the sidebar's widgets are still being set up.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -101,3 +102,32 @@ def bound_choice(key: str, options: Sequence[Any], default: Sequence[Any], label
         by_text = {label(option): option for option in options}
         return [by_text[value] for value in dict.fromkeys(st.query_params.get_all(key)) if value in by_text]
     return list(default)
+
+
+CURRENT_PAGE = "zzp_current_page"
+MAX_FROM_CHARS = 600  # a back target longer than any real page state is ignored
+
+
+def set_current_page(url_path: str) -> None:
+    """Remember which page this run draws (app.py, from ``st.navigation``), for links' ``from``."""
+    st.session_state[CURRENT_PAGE] = url_path
+
+
+def here() -> str:
+    """This page with its query (``transport?net=铁路``): a record link's ``from``, so its back link returns here."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params if k not in ("id", "from")}
+    query = urlencode(params, doseq=True)
+    page = st.session_state.get(CURRENT_PAGE, "projects")
+    return page + (f"?{query}" if query else "")
+
+
+def back_target(value: str | None) -> tuple[PageInfo, dict[str, list[str]]] | None:
+    """The page and query a ``from`` value names, or ``None`` when it names no page of the app."""
+    if not value or len(value) > MAX_FROM_CHARS:
+        return None
+    path, _, query = value.partition("?")
+    try:
+        page = page_info(path)
+    except KeyError:
+        return None
+    return page, {k: v for k, v in parse_qs(query).items() if k not in ("id", "from")}

@@ -45,7 +45,7 @@ def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图
         st.markdown(f"> {escape_markdown(quote)}")
     record_id = record.get(spec.record_field) if spec.record_field else None
     if record_id and spec.id != "projects":
-        st.page_link(frame.page_info("projects").file, label="查看项目详情 ›", query_params={"id": record_id})
+        st.page_link(frame.page_info("projects").file, label="查看项目详情 ›", query_params={"id": record_id, "from": frame.here()})
     skip = {"name", "quote", "excerpt", "geometry", "id", "record_id"}
     rows = [
         {"属性": catalog.label(k), "值": str(v)}

@@ -10,7 +10,7 @@ import streamlit as st
 from layers.io.catalog import load_catalog
 from layers.plan import search
 from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
-from ui.frame import page_info
+from ui.frame import here, page_info
 from ui.loaders import load_layers
 
 
@@ -90,7 +90,7 @@ def search_box() -> None:
     st.caption(search_summary(len(hits), records, min(len(hits), SEARCH_LIMIT)))
     for hit in hits[:SEARCH_LIMIT]:
         page = page_info(hit.page)
-        params = {"id": hit.record_id} if hit.record_id else {"sel": f"{hit.layer_id}:{hit.name}"}
+        params = {"id": hit.record_id, "from": here()} if hit.record_id else {"sel": f"{hit.layer_id}:{hit.name}"}
         st.page_link(page.file, label=f"{hit.name} · {hit.county or hit.layer_title}", query_params=params)
     if records and len(hits) > SEARCH_LIMIT:
         st.page_link(page_info("projects").file, label=f"在项目库中查看全部 {records} 条记录 ›", query_params={"q": query})
