@@ -90,6 +90,11 @@ def test_page_text_is_readable(what, colour, where):
     assert contrast(colour, PAGE_BACKGROUNDS[where]) >= AA, f"{what} on {where}"
 
 
+def test_captions_are_drawn_opaque():
+    """Streamlit fades captions with ``opacity: .6``; a readable colour needs that undone."""
+    assert APP['[data-testid="stCaptionContainer"]']["opacity"] == "1"
+
+
 def label_backgrounds(layer_id: str) -> list[tuple[float, ...]]:
     """What a layer's labels may sit on: its own fill over the map, alone or under each plan fill."""
     catalog = load_catalog()

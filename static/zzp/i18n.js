@@ -42,6 +42,10 @@
     [/^X-axis titled '(.*)' for a (linear|band|ordinal) scale.*$/, (m) => "横轴：" + m[1]],
     [/^Y-axis titled '(.*)' for a (linear|band|ordinal) scale.*$/, (m) => "纵轴：" + m[1]],
     [/^Select all (\d+) matches$/, (m) => "全选 " + m[1] + " 个匹配项"],
+    [/^Remove (.+)$/, (m) => "移除 " + m[1]],
+    [/^Help for (.+)$/, (m) => m[1] + "：说明"],
+    // A toolbar button named after its element ("Download as CSV: 项目库记录表"): translate the verb part.
+    [/^([A-Z][A-Za-z /-]+): (.+)$/, (m) => (WORDS[m[1]] ? WORDS[m[1]] + "：" + m[2] : null)],
   ];
   const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-roledescription", "aria-placeholder"];
   function translate(text) {
@@ -50,7 +54,8 @@
     if (Object.prototype.hasOwnProperty.call(WORDS, trimmed)) { return text.replace(trimmed, WORDS[trimmed]); }
     for (const [pattern, make] of PATTERNS) {
       const m = trimmed.match(pattern);
-      if (m) { return text.replace(trimmed, make(m)); }
+      const done = m && make(m);
+      if (done) { return text.replace(trimmed, done); }
     }
     return null;
   }
