@@ -2,7 +2,7 @@
 
 Streamlit 1.67 cannot be told a language; ``static/zzp/i18n.js`` translates its built-in
 strings and accessible names in the page with a fixed dictionary, and closes the sidebar on
-phones after a result is chosen.  ``static/zzp/app.css`` sets caption colours that pass WCAG AA
+phones after a result is chosen; ``static/zzp/keys.js`` lets Enter choose a table row.  ``static/zzp/app.css`` sets caption colours that pass WCAG AA
 and gives buttons, links, pills and tabs 44 px targets on touch screens.
 """
 
@@ -14,16 +14,17 @@ import streamlit as st
 
 from layers.paths import STATIC
 
-SCRIPT = STATIC / "zzp" / "i18n.js"
+SCRIPTS = (STATIC / "zzp" / "i18n.js", STATIC / "zzp" / "keys.js")
 STYLE = STATIC / "zzp" / "app.css"
 
 
 @lru_cache(maxsize=1)
 def _script_tag() -> str:
-    return '<span class="zzp-chrome" hidden></span><script>' + SCRIPT.read_text(encoding="utf-8") + "</script>"
+    scripts = "".join(f"<script>{path.read_text(encoding='utf-8')}</script>" for path in SCRIPTS)
+    return '<span class="zzp-chrome" hidden></span>' + scripts
 
 
 def install() -> None:
-    """Add the style and the translating script to the page (the script guards against running twice)."""
+    """Add the style and the scripts to the page (each script guards against running twice)."""
     st.html(STYLE)  # a style-only body goes to Streamlit's event container: no space in the layout
     st.html(_script_tag(), unsafe_allow_javascript=True, width="content")

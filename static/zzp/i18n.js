@@ -101,7 +101,7 @@
     if (!link || !window.matchMedia("(max-width: 768px)").matches) { return; }
     setTimeout(() => {
       const close = document.querySelector('[data-testid="stSidebar"] [data-testid="stSidebarCollapseButton"] button');
-      if (close && document.querySelector('[data-testid="stSidebar"][aria-expanded="true"]')) { close.click(); }
+      if (close && document.querySelector('[data-testid="stSidebar"][data-collapsed="false"]')) { close.click(); }
     }, 50);
   }, true);
 })();
