@@ -18,6 +18,7 @@ except assets.AssetError as exc:
 navigation = st.navigation(
     [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in frame.PAGES]
 )
+st.set_page_config(page_title=f"{navigation.title} · {frame.APP_TITLE}")  # each page names itself in the tab and to screen readers
 frame.apply_link_state()
 frame.set_current_page(navigation.url_path or frame.PAGES[0].url_path)
 chrome.install()  # before the page: a page that stops early still gets Chinese controls

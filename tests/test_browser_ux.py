@@ -221,6 +221,12 @@ def test_the_keyboard_reaches_the_page_content_within_15_stops(server, browser):
             if focus["main"]:
                 break
         assert page.evaluate(FOCUS)["main"], stops
+        landmarks = page.evaluate("""() => ['stMain', 'stSidebar', 'stSidebarNav'].map(
+          (id) => document.querySelector(`[data-testid="${id}"]`).getAttribute('aria-label'))""")
+        assert landmarks == ["主要内容", "侧栏", "页面导航"]
+        assert page.title() == f"数据与来源 · {frame.APP_TITLE}"
+        hidden = "() => getComputedStyle(document.querySelector('.zzp-chrome').closest('[data-testid=\"stElementContainer\"]')).display"
+        assert page.evaluate(hidden) == "none"  # the scripts' element takes no room (a gap once pushed maps down)
     finally:
         context.close()
 

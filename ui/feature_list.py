@@ -66,7 +66,7 @@ def feature_list(
     """The collapsible 地图要素列表 under a map; choosing a row opens that feature in the panel."""
     rows = feature_rows(view_id, visible, filters)
     with st.expander(f"地图要素列表（{len(rows)} 项，可用键盘浏览）", expanded=False):
-        st.caption("列出地图当前显示的图层中的全部要素；选中一行（方向键移到该行，按空格或回车），右侧面板显示其详情。")
+        st.caption("列出地图当前显示的图层中的全部要素；选中一行，面板中显示其详情；用键盘时移入表格，以方向键选行，按回车打开。")
         event = st.dataframe(
             [{k: row[k] for k in COLUMNS} for row in rows],
             hide_index=True,

@@ -59,6 +59,14 @@
     }
     return null;
   }
+  // Landmarks get Chinese names too (Streamlit leaves the main and header landmarks unnamed).
+  const LANDMARKS = {'[data-testid="stMain"]': "主要内容", '[data-testid="stHeader"]': "页面顶栏"};
+  function nameLandmarks() {
+    for (const [selector, name] of Object.entries(LANDMARKS)) {
+      const el = document.querySelector(selector);
+      if (el && el.getAttribute("aria-label") !== name) { el.setAttribute("aria-label", name); }
+    }
+  }
   function fixElement(el) {
     for (const name of ATTRIBUTES) {
       const value = el.getAttribute(name);
@@ -87,6 +95,7 @@
     }
   }
   new MutationObserver((records) => {
+    nameLandmarks();
     for (const r of records) {
       if (r.type === "attributes") { fixElement(r.target); }
       else if (r.type === "characterData") { fixTree(r.target); }
@@ -94,6 +103,7 @@
     }
   }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES});
   fixTree(document.body);
+  nameLandmarks();
   document.documentElement.lang = "zh-CN";
   // Phones: the sidebar covers the page, so a chosen search result or page closes it.
   document.addEventListener("click", (event) => {
