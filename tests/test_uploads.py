@@ -416,7 +416,7 @@ def test_upload_page_shows_count_problems_table_and_map():
     assert not at.exception
     assert [m.value for m in at.metric][:1] == ["2"]
     assert "要素 \\#1" in at.warning[0].value and "make\\_valid" in at.warning[0].value
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # the 属性表 closes the page (the map's 地图要素列表 comes first)
     assert list(table["name"]) == ["株洲站", "范围"] and list(table["等级"]) == ["一级", ""]
     [args] = [json.loads(el.proto.json_args) for el in at.get("component_instance") if el.proto.component_name == "streamlit_folium.st_folium"]
     assert "踏勘.geojson（面）" in args["script"].encode().decode("unicode_escape")
@@ -432,7 +432,7 @@ def test_upload_page_lists_why_a_file_was_refused():
 
 def test_an_upload_stays_in_its_session():
     at = upload_page(uploads.load_upload("mine.geojson", geojson([feature(POINTS[0], name="只给我看")])))
-    assert "只给我看" in at.dataframe[0].value["name"].tolist()
+    assert "只给我看" in at.dataframe[-1].value["name"].tolist()
     other = upload_page()
     assert not other.exception
     assert "upload_result" not in other.session_state
