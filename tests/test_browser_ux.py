@@ -278,3 +278,25 @@ def test_captions_as_drawn_meet_wcag_aa(server, browser):
     for colour, opacity, background in drawn:
         back = rgb(background) if "0, 0, 0, 0" not in background else (255.0, 255.0, 255.0)
         assert float(opacity) == 1 and contrast(rgb(colour), back) >= AA, (colour, opacity, background)
+
+
+def test_back_restores_the_filters(server, browser):
+    context = offline_context(browser, **DESKTOP)
+    try:
+        page = open_page(context, server, frame.page_info("transport"))
+        page.get_by_role("button", name="高速公路", exact=True).click()  # a 网络 pill: off
+        wait_for_app(page)
+        page.wait_for_timeout(800)
+        assert "net=" in page.url
+        page.locator('[data-testid="stSidebarNav"] a', has_text="数据与来源").click()
+        wait_for_app(page)
+        page.wait_for_url(re.compile(r"/data"))
+        page.go_back()
+        page.wait_for_url(re.compile(r"/transport\?.*net="))
+        wait_for_app(page)
+        page.wait_for_timeout(1000)
+        pills = page.locator('[data-testid="stButtonGroup"]').first.locator("button")
+        pressed = {pills.nth(i).inner_text(): pills.nth(i).get_attribute("aria-pressed") for i in range(pills.count())}
+        assert pressed["高速公路"] == "false" and pressed["铁路"] == "true", pressed
+    finally:
+        context.close()

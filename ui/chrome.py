@@ -2,7 +2,8 @@
 
 Streamlit 1.67 cannot be told a language; ``static/zzp/i18n.js`` translates its built-in
 strings and accessible names in the page with a fixed dictionary, and closes the sidebar on
-phones after a result is chosen; ``static/zzp/keys.js`` lets Enter choose a table row.  ``static/zzp/app.css`` sets caption colours that pass WCAG AA
+phones after a result is chosen; ``static/zzp/keys.js`` lets Enter choose a table row;
+``static/zzp/history.js`` keeps a page's filters in its history entry so Back restores them.  ``static/zzp/app.css`` sets caption colours that pass WCAG AA
 and gives buttons, links, pills and tabs 44 px targets on touch screens.
 """
 
@@ -14,7 +15,7 @@ import streamlit as st
 
 from layers.paths import STATIC
 
-SCRIPTS = (STATIC / "zzp" / "i18n.js", STATIC / "zzp" / "keys.js")
+SCRIPTS = (STATIC / "zzp" / "i18n.js", STATIC / "zzp" / "keys.js", STATIC / "zzp" / "history.js")
 STYLE = STATIC / "zzp" / "app.css"
 
 
