@@ -20,7 +20,7 @@ navigation = st.navigation(
 )
 st.set_page_config(page_title=f"{navigation.title} · {frame.APP_TITLE}")  # each page names itself in the tab and to screen readers
 frame.apply_link_state()
-frame.set_current_page(navigation.url_path or frame.PAGES[0].url_path)
+frame.set_current_page(navigation.url_path or frame.DEFAULT_PAGE.url_path)  # the default page's own path is ''
 chrome.install()  # before the page: a page that stops early still gets Chinese controls
 # The page runs before the sidebar is drawn: its map reaches the browser first, so the map
 # component starts loading while the sidebar's widgets are still being set up.

@@ -62,8 +62,8 @@ def layer_downloads() -> None:
         with columns[i % 3]:
             try:
                 data = licence.licensed_geojson(spec.path.read_bytes(), spec)
-            except (OSError, ValueError):
-                st.button(f"{spec.title}（文件缺失）", disabled=True, key=f"dl-{spec.id}")
+            except (OSError, ValueError):  # missing, or not a FeatureCollection
+                st.button(f"{spec.title}（文件无法读取）", disabled=True, key=f"dl-{spec.id}")
                 continue
             st.download_button(
                 f"{spec.title} · GeoJSON",

@@ -46,6 +46,8 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/data.py", "数据与来源", ":material/dataset:", "data"),
 )
 
+DEFAULT_PAGE = next(page for page in PAGES if page.default)
+
 
 def require_frame() -> None:
     """Make a page opened by deep link run inside ``app.py``'s frame.
@@ -117,7 +119,7 @@ def here() -> str:
     """This page with its query (``transport?net=铁路``): a record link's ``from``, so its back link returns here."""
     params = {k: st.query_params.get_all(k) for k in st.query_params if k not in ("id", "from")}
     query = urlencode(params, doseq=True)
-    page = st.session_state.get(CURRENT_PAGE, "projects")
+    page = st.session_state.get(CURRENT_PAGE, DEFAULT_PAGE.url_path)
     return page + (f"?{query}" if query else "")
 
 
