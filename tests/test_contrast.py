@@ -1,7 +1,7 @@
 """The app's own text colours meet WCAG AA (4.5:1) against what they are drawn on.
 
 Read from the files that set them: ``.streamlit/config.toml`` (theme), ``static/zzp/app.css``
-(captions, placeholders), ``static/zzp/map.css`` (map labels, popups, legend) and the fills
+(captions, placeholders), ``ui/indicators.py`` (chart legends and axes), ``static/zzp/map.css`` (map labels, popups, legend) and the fills
 of labelled layers in ``layers/catalog.toml`` (a label sits on its own polygon, with any
 plan layer's translucent fill over it).  Streamlit's and Leaflet's own colours are not ours.
 """
@@ -122,6 +122,13 @@ def test_map_labels_are_readable_on_their_polygons(layer_id):
 
 def test_there_are_muted_labels_to_check():
     assert any(load_catalog().get(layer_id).label_muted for layer_id in LABELLED)
+
+
+def test_chart_text_is_readable():
+    from ui.indicators import CHART_TEXT
+
+    for where, background in PAGE_BACKGROUNDS.items():
+        assert contrast(rgb(CHART_TEXT), background) >= AA, where
 
 
 @pytest.mark.parametrize("selector", [".zzp-table th", ".zzp-meta"])
