@@ -24,8 +24,9 @@ with controls:
         catalog.ids(),
         default=list(state.layers) if state.layers is not None else [spec.id for spec in catalog if spec.visible],
         format_func=lambda layer_id: catalog.get(layer_id).title,
+        placeholder="请选择图层",
     )
-    extent = st.selectbox("范围", ([view] if view else []) + extents.choices(), format_func=extents.label)
+    extent = st.selectbox("范围", ([view] if view else []) + extents.choices(), format_func=extents.label, placeholder="请选择范围")
     title = st.text_input("图名", briefing.DEFAULT_TITLE, max_chars=export.TEXT_LIMITS["图名"])
     subtitle = st.text_input("副标题", f"{extents.label(extent)} · 据{briefing.PLAN_NAME}绘制", max_chars=export.TEXT_LIMITS["副标题"])
     subtitle = briefing.plan_caption() or subtitle

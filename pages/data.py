@@ -8,7 +8,7 @@ frame.require_frame()
 
 st.title("数据与来源")
 st.markdown(
-    "所有图层以 GeoJSON（WGS-84，EPSG:4326）存放在 `geodata/` 中。"
+    "所有图层以 GeoJSON（WGS-84，EPSG:4326）提供，可在下方逐层下载；下载的文件内写明来源与许可。"
     "规划原图为示意图：凡标注“示意”的图层依规划文字和真实锚点（站点、镇政府驻地、河流）绘制，不是测绘成果。"
 )
 data_page.catalog_table()

@@ -30,14 +30,16 @@ with plan_14:
     )
     targets = indicators.by_category(indicators.targets_2025(t14), chosen)
     ui_indicators.chart_and_table(
-        targets, lambda rows: indicators.targets_chart(rows, every), indicators.plan_14th_table, "所选类别没有数值型的 2025 年目标。"
+        targets, lambda rows: indicators.targets_chart(rows, every), indicators.plan_14th_table, "所选类别没有数值型的 2025 年目标。",
+        "专栏5 2020年值与2025年目标",
     )
 
     st.subheader("年均增速栏中的目标")
     st.caption("同一百分比坐标。灰条为 2020 年值（原表有值时），标记为年均增速栏的目标；城镇调查失业率“<5.5”按原表列在此栏。")
     growth = indicators.by_category(indicators.growth_2025(t14), chosen)
     ui_indicators.chart_and_table(
-        growth, lambda rows: indicators.growth_chart(rows, every), indicators.plan_14th_table, "所选类别没有年均增速目标。"
+        growth, lambda rows: indicators.growth_chart(rows, every), indicators.plan_14th_table, "所选类别没有年均增速目标。",
+        "专栏5 年均增速目标",
     )
 
     st.subheader("文字目标及未上图指标")
@@ -46,7 +48,7 @@ with plan_14:
         st.caption("所选类别的指标都已在上图中。")
     else:
         table = indicators.plan_14th_table(others, with_reason=True)
-        st.dataframe(table, hide_index=True, width="stretch", height="content")
+        st.dataframe(table, hide_index=True, width="stretch", height="content", alt="专栏5 文字目标及未上图指标")
 
 with plan_13:
     t13 = data.plan_13th
@@ -57,7 +59,9 @@ with plan_13:
         "无 2020 年值可比时比较增速；[ ] 为五年累计数。每行从 0 起按本行数值缩放。"
     )
     outcomes = indicators.by_category(indicators.outcomes_2020(t13), chosen_13)
-    ui_indicators.chart_and_table(outcomes, indicators.outcomes_chart, indicators.plan_13th_table, "所选类别没有可比较的指标。")
+    ui_indicators.chart_and_table(
+        outcomes, indicators.outcomes_chart, indicators.plan_13th_table, "所选类别没有可比较的指标。", "专栏3 2020年目标与完成情况"
+    )
 
 with population:
     ui_indicators.population_tab(data)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import frame, mapview, panel, parks_filters
+from ui import feature_list, frame, mapview, panel, parks_filters
 
 frame.require_frame()
 
@@ -13,6 +13,7 @@ choices = parks_filters.point_choices()
 map_column, table_column = st.columns([3, 2], gap="medium")
 with map_column:
     clicked = mapview.map_view("parks_towns", height=560, filters=choices.filters)
+    feature_list.feature_list("parks_towns", filters=choices.filters)
     panel.feature_details(clicked)
 with filter_area:
     parks_filters.point_filter_widgets()

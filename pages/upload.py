@@ -3,7 +3,7 @@
 import streamlit as st
 
 from layers.io import uploads
-from ui import frame, mapview, panel, upload
+from ui import feature_list, frame, mapview, panel, upload
 
 frame.require_frame()
 
@@ -34,6 +34,7 @@ with st.container():  # one element whatever the file gave, so the map below kee
 map_column, detail_column = st.columns([3, 1], gap="medium")
 with map_column:
     clicked = mapview.map_view("upload", extra=extra)
+    feature_list.feature_list("upload")
 with detail_column:
     if isinstance(result, uploads.Upload) and clicked and str(clicked.get("_layer", "")).startswith("upload_"):
         upload.clicked_row(result, clicked)
@@ -43,4 +44,4 @@ with detail_column:
 if isinstance(result, uploads.Upload):
     st.subheader("属性表")
     table = result.gdf.drop(columns=result.gdf.geometry.name).astype(object).fillna("").astype(str)
-    st.dataframe(table.rename_axis("要素编号"), width="stretch")
+    st.dataframe(table.rename_axis("要素编号"), width="stretch", alt="上传文件的属性表")

@@ -84,7 +84,7 @@ def test_clicking_a_feature_shows_its_full_record_beside_the_map():
     click(at, "admin_counties", 8, "醴陵市")
     assert not at.exception
     assert [s.value for s in at.subheader] == ["醴陵市"]
-    table = at.dataframe[0].value
+    [table] = [df.value for df in at.dataframe if "值" in df.value.columns]  # the panel's, not the 地图要素列表
     assert "430281" in set(table["值"])  # adcode comes from the full record, not the light popup data
     at.run()  # a later rerun (a filter, the basemap) without a new click keeps the record shown
     assert [s.value for s in at.subheader] == ["醴陵市"]

@@ -1,9 +1,13 @@
 """Project records: links from map features, filters, excerpts, downloads, map links."""
 
+import io
 import json
+
+import pandas as pd
 
 import pytest
 
+from layers.io import licence
 from layers.io.catalog import load_catalog
 from layers.io.reader import load_layer
 from layers.plan import records
@@ -52,18 +56,20 @@ def test_filters(projects):
     assert in_chaling["county"].str.contains("茶陵县").all()
     column7 = records.apply(projects, records.Filters(column="专栏7"))
     assert len(column7) >= 21 + 10
-    named = records.apply(projects, records.Filters(query="清水塘"))
-    assert len(named) >= 3
-    assert (named["name"] + named["alias"].fillna("")).str.contains("清水塘").all()
+    named = records.apply(projects, records.Filters(ids=frozenset({"qingshuitang-new-city", "no-such-record"})))
+    assert list(named["id"]) == ["qingshuitang-new-city"]
     assert len(records.apply(projects, records.Filters())) == len(projects)
 
 
 def test_downloads_follow_the_filter(projects):
     chosen = records.apply(projects, records.Filters(category="水利"))
-    doc = json.loads(records.to_geojson(chosen))
+    spec = CATALOG.get("projects")
+    doc = json.loads(records.to_geojson(chosen, spec))
     assert len(doc["features"]) == len(chosen)
-    text = records.to_csv(chosen).decode("utf-8-sig")
-    assert text.count("\n") >= len(chosen) and "水利" in text
+    assert doc["license"] == spec.provenance.license and doc["source"] == spec.provenance.source
+    table = pd.read_csv(io.BytesIO(records.to_csv(chosen, spec)), encoding="utf-8-sig")
+    assert len(table) == len(chosen) and set(table["category"]) == {"水利"}
+    assert set(table["来源与许可"]) == {licence.attribution(spec)} and spec.provenance.license in licence.attribution(spec)
 
 
 def test_excerpt_highlights_the_name_even_in_ocr_spelling():

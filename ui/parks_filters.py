@@ -11,7 +11,7 @@ import streamlit as st
 from layers.io.catalog import load_catalog
 from layers.region import COUNTIES
 from layers.web.compose import FeatureFilter
-from ui import loaders
+from ui import frame, loaders
 
 
 @dataclass(frozen=True)
@@ -59,42 +59,59 @@ ALL_INDUSTRIES = "（全部）"
 TIERS = [1, 2, 3, 4, 5, 6]
 
 
+def tier_label(tier: int) -> str:
+    """“5 级”: how a tier reads in the filter and in the URL."""
+    return f"{tier} 级"
+
+
+def _kinds() -> list[str]:
+    return load_catalog().vocabulary("kind", ["industrial_parks"])
+
+
+def _town_categories() -> list[str]:
+    return load_catalog().vocabulary("category", ["featured_towns"])
+
+
+def _industries() -> list[str]:
+    return sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
+
+
 def point_choices() -> PointChoices:
-    """The filters' current values, read before the widgets are drawn (see :func:`point_filter_widgets`)."""
-    state = st.session_state
-    industry = state.get("pt_industry", ALL_INDUSTRIES)
+    """The filters' current values, read before the widgets are drawn (see :func:`point_filter_widgets`).
+
+    The widgets are bound to the URL, so Back and shared links bring the same filters back.
+    """
+    industry = frame.bound_choice("industry", [ALL_INDUSTRIES, *_industries()], [ALL_INDUSTRIES]) or [ALL_INDUSTRIES]
     return PointChoices(
-        tuple(state.get("pt_counties", ())),
-        tuple(state.get("pt_park_kinds", load_catalog().vocabulary("kind", ["industrial_parks"]))),
-        "" if industry == ALL_INDUSTRIES else industry,
-        tuple(state.get("pt_town_categories", load_catalog().vocabulary("category", ["featured_towns"]))),
-        tuple(state.get("pt_tiers", TIERS)),
+        tuple(frame.bound_choice("county", COUNTIES, ())),
+        tuple(frame.bound_choice("park_kind", _kinds(), _kinds())),
+        "" if industry[0] == ALL_INDUSTRIES else industry[0],
+        tuple(frame.bound_choice("town_category", _town_categories(), _town_categories())),
+        tuple(frame.bound_choice("tier", TIERS, TIERS, tier_label)),
     )
 
 
 def point_filter_widgets() -> None:
-    """Widgets for county, park kind and industry, town category and tier.
+    """Widgets for county, park kind and industry, town category and tier, kept in the URL.
 
     Drawn after the map (into a container above it) so the map reaches the
     browser before these widgets' code has to be fetched.
     """
-    industries = sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
+    bound = {"bind": "query-params", "select_all": False}
     c1, c2, c3 = st.columns(3)
-    c1.multiselect("县市区", list(COUNTIES), key="pt_counties", placeholder="全部县市区")
-    kinds = load_catalog().vocabulary("kind", ["industrial_parks"])
-    c2.multiselect("园区类别", kinds, default=kinds, key="pt_park_kinds")
-    c3.selectbox("主导产业", [ALL_INDUSTRIES, *industries], key="pt_industry")
+    c1.multiselect("县市区", list(COUNTIES), key="county", placeholder="全部县市区", **bound)
+    c2.multiselect("园区类别", _kinds(), default=_kinds(), key="park_kind", placeholder="请选择园区类别", **bound)
+    c3.selectbox("主导产业", [ALL_INDUSTRIES, *_industries()], key="industry", bind="query-params", placeholder="请选择")
     c4, c5 = st.columns([2, 1])
-    categories = load_catalog().vocabulary("category", ["featured_towns"])
-    c4.multiselect("特色小镇类别", categories, default=categories, key="pt_town_categories")
-    c5.multiselect("城镇等级", TIERS, default=TIERS, key="pt_tiers", format_func=lambda t: f"{t} 级")
+    c4.multiselect("特色小镇类别", _town_categories(), default=_town_categories(), key="town_category", placeholder="请选择小镇类别", **bound)
+    c5.multiselect("城镇等级", TIERS, default=TIERS, key="tier", format_func=tier_label, placeholder="请选择等级", **bound)
 
 
 def filtered_tables(choices: PointChoices) -> None:
     """The tables beside the map, following the same filters."""
     catalog = load_catalog()
     tabs = st.tabs([title for title, _ in POINT_TABLES.values()])
-    for tab, (layer_id, (_, columns)) in zip(tabs, POINT_TABLES.items()):
+    for tab, (layer_id, (title, columns)) in zip(tabs, POINT_TABLES.items()):
         load = loaders.layer_load(layer_id)
         with tab:
             if not load.ok:
@@ -107,4 +124,5 @@ def filtered_tables(choices: PointChoices) -> None:
                 hide_index=True,
                 width="stretch",
                 height=520,
+                alt=f"{title}列表（按所选条件）",
             )

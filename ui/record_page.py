@@ -13,17 +13,30 @@ from layers.web.display import prepare
 from layers.web.mapspec import MapSpec, ViewRequest
 from layers.web.escape import escape_markdown
 from ui import plan_reader
-from ui.frame import base_path, page_info
+from ui.frame import back_target, base_path, page_info
 from ui.loaders import display_layer, layer_load
 from ui.map_component import live_map
 from ui.sidebar import current_basemap, tianditu_key
+
+
+LIST_FILTERS = ("q", "category", "county", "stage", "column")
+
+
+def back_link() -> None:
+    """“‹ 返回…” to where the reader came from: the ``from`` page and its filters, else the filtered list."""
+    came_from = back_target(st.query_params.get("from"))
+    if came_from is None:
+        listing = {k: st.query_params.get_all(k) for k in LIST_FILTERS if k in st.query_params}
+        came_from = (page_info("projects"), listing)
+    page, params = came_from
+    st.page_link(page.file, label=f"‹ 返回{page.title}", query_params=params)
 
 
 def record_page(projects: store.LayerLoad, record_id: str) -> None:
     """One project record: facts, highlighted plan text, a small map, related records, map link."""
     gdf = projects.gdf
     match = gdf[gdf["id"] == record_id]
-    st.page_link(page_info("projects").file, label="‹ 返回项目库")
+    back_link()
     if match.empty:
         st.title("项目库")
         st.error(f"没有编号为 “{escape_markdown(record_id[:80])}” 的项目记录。")
@@ -51,7 +64,8 @@ def record_page(projects: store.LayerLoad, record_id: str) -> None:
             names = dict(zip(gdf["id"], gdf["name"]))
             for rid in related:
                 if rid in names:
-                    st.page_link(page_info("projects").file, label=names[rid], query_params={"id": rid})
+                    params = {"id": rid, **({"from": st.query_params["from"]} if "from" in st.query_params else {})}
+                    st.page_link(page_info("projects").file, label=names[rid], query_params=params)
     with place:
         catalog = load_catalog()
         spec = catalog.get("projects")

@@ -10,7 +10,7 @@ import streamlit as st
 from layers.io.catalog import load_catalog
 from layers.plan import search
 from layers.web.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap, get_basemap
-from ui.frame import page_info
+from ui.frame import here, page_info
 from ui.loaders import load_layers
 
 
@@ -49,6 +49,7 @@ def sidebar() -> None:
             key="basemap",
             index=ids.index(DEFAULT_BASEMAP) if "basemap" not in st.session_state else None,
             format_func=lambda i: _basemap_label(get_basemap(i)),
+            placeholder="请选择底图",
             help="无底图在内网和离线时也能使用；高德底图为 GCJ-02，叠加图层会临时转换坐标以对齐街道。",
         )
         chosen = get_basemap(st.session_state.get("basemap", DEFAULT_BASEMAP))
@@ -65,19 +66,31 @@ def sidebar() -> None:
 SEARCH_LIMIT = 8
 
 
+def search_hits(query: str) -> list[search.Hit]:
+    """Every record and map feature matching ``query`` (the sidebar and 项目库 share this)."""
+    return search.search(query, load_layers(load_catalog().ids()))
+
+
+def search_summary(total: int, records: int, shown: int) -> str:
+    """“显示前 8 条，共 84 条（其中项目库记录 63 条）”: how many there are, not just how many fit."""
+    head = f"显示前 {shown} 条，共 {total} 条" if total > shown else f"共 {total} 条"
+    return head + (f"（其中项目库记录 {records} 条）" if records != total else "")
+
+
 def search_box() -> None:
     """Search records and map features by (partial) name, county or category."""
     query = st.text_input("搜索项目或地点", key="search", placeholder="如：清水塘、醴陵、高铁")
     if not query.strip():
         return
-    hits = search.search(query, load_layers(load_catalog().ids()))
+    hits = search_hits(query)
     if not hits:
         st.caption("没有找到匹配的项目或地点。")
         return
-    st.caption(f"找到 {len(hits)} 条" + ("（显示前 8 条）" if len(hits) > SEARCH_LIMIT else ""))
+    records = len(search.record_ids(hits))
+    st.caption(search_summary(len(hits), records, min(len(hits), SEARCH_LIMIT)))
     for hit in hits[:SEARCH_LIMIT]:
         page = page_info(hit.page)
-        params = {"id": hit.record_id} if hit.record_id else {"sel": f"{hit.layer_id}:{hit.name}"}
+        params = {"id": hit.record_id, "from": here()} if hit.record_id else {"sel": f"{hit.layer_id}:{hit.name}"}
         st.page_link(page.file, label=f"{hit.name} · {hit.county or hit.layer_title}", query_params=params)
-    if len(hits) > SEARCH_LIMIT:
-        st.page_link(page_info("projects").file, label="在项目库中查看全部 ›", query_params={"q": query})
+    if records and len(hits) > SEARCH_LIMIT:
+        st.page_link(page_info("projects").file, label=f"在项目库中查看全部 {records} 条记录 ›", query_params={"q": query})

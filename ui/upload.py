@@ -66,7 +66,7 @@ def clicked_row(upload: uploads.Upload, clicked: dict) -> None:
         return
     st.caption(f"要素 #{feature}")
     row = upload.gdf.loc[feature].drop(labels=upload.gdf.geometry.name)
-    st.dataframe([{"属性": str(k), "值": "" if pd.isna(v) else str(v)} for k, v in row.items()], hide_index=True, width="stretch")
+    st.dataframe([{"属性": str(k), "值": "" if pd.isna(v) else str(v)} for k, v in row.items()], hide_index=True, width="stretch", alt="所选上传要素的属性")
 
 
 def show_result() -> list:

@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import Point
 
 from layers.build.areas import Metric
+from layers.io.catalog import load_catalog
 from layers.build.common import (
     PLAN,
     Counties,
@@ -98,7 +99,7 @@ def _geometry(row: dict, gazetteer: Gazetteer, counties: Counties, metric: Metri
         # One accuracy and one position source per feature: the record shows the map feature's.
         row["accuracy"], row["position"] = parts[0]["accuracy"], parts[0].get("position", "schematic")
         row["where"] = parts[0]["source"].partition("；位置：")[2]
-        return shapely.union_all(geoms) if len(geoms) > 1 else geoms[0], f"与图层 {layer} 中的要素同一几何"
+        return shapely.union_all(geoms) if len(geoms) > 1 else geoms[0], f"与图层「{load_catalog().get(layer).title}」中的要素同一几何"
     tokens = split_list(location, ";")
     points = [Point(gazetteer.resolve(t, where)) for t in tokens]
     kind = row["geometry_type"]

@@ -136,6 +136,15 @@ def _pair(row: pd.Series) -> tuple[str, str, str]:
     raise ValueError(f"{row_ref(3, row['seq'], row['sub_seq'])}: no target/actual pair to compare")
 
 
+def plotted_unit(unit: str, basis: str) -> str:
+    """The unit of the numbers a 专栏3 row is drawn with, which its label must state.
+
+    A row compared by growth (规模工业增加值: 2020 value “—”, so 9% against 7%)
+    is drawn in per cent a year, not in the level's unit (亿元) the plan's row names.
+    """
+    return "%" if basis == "增速" else unit
+
+
 def outcomes_2020(t13: pd.DataFrame) -> pd.DataFrame:
     """Each (sub-)indicator's 2020 target against what was achieved; ``missed`` comes from ``achieved``.
 
@@ -147,14 +156,15 @@ def outcomes_2020(t13: pd.DataFrame) -> pd.DataFrame:
         target, actual, basis = _pair(row)
         parent = row["parent_name"] if row["parent_name"] and row["parent_name"] not in row["name"] else ""
         nature = row["nature"] or (row["nature_inferred"] + "（推断）")
+        unit = plotted_unit(row["unit"], basis)
         rows.append({
             "ref": row_ref(3, row["seq"], row["sub_seq"]),
             "seq": row["seq"],
             "category": row["category"],
             "name": row["name"],
             "label": f"{row['seq']}{'-' + row['sub_seq'] if row['sub_seq'] else ''} "
-            + (f"{parent}·" if parent else "") + f"{row['name']}（{row['unit']}）",
-            "unit": row["unit"],
+            + (f"{parent}·" if parent else "") + f"{row['name']}{'年均增速' if basis == '增速' else ''}（{unit}）",
+            "unit": unit,
             "basis": basis,
             "target": row[target],
             "actual": row[actual],

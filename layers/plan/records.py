@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -16,8 +15,9 @@ from functools import lru_cache
 
 import geopandas as gpd
 
+from layers.io import licence
+from layers.io.catalog import LayerSpec
 from layers.paths import GEODATA
-from layers.plan.search import normalise
 from layers.web.escape import escape_markdown
 from layers.web.permalink import MapState
 from layers.web.views import DEFAULT_VIEW, home_view
@@ -31,12 +31,16 @@ TABLE_COLUMNS = {
 
 @dataclass(frozen=True)
 class Filters:
-    """The 项目库 table's filters: category, county, stage, 专栏 and a name fragment."""
+    """The 项目库 table's filters: category, county, stage, 专栏, and the records a search found.
+
+    ``ids`` comes from :func:`layers.plan.search.record_ids`: the table and the
+    sidebar's search then list the same records for the same words.
+    """
     category: str = ALL
     county: str = ALL
     stage: str = ALL
     column: str = ALL
-    query: str = ""
+    ids: frozenset[str] | None = None
 
 
 def options(records: gpd.GeoDataFrame, field: str) -> list[str]:
@@ -53,10 +57,8 @@ def apply(records: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     for field, wanted in (("category", filters.category), ("county", filters.county), ("stage", filters.stage), ("columns", filters.column)):
         if wanted != ALL:
             keep &= records[field].fillna("").apply(lambda v, w=wanted: w in str(v).split("、"))
-    if filters.query.strip():
-        words = [normalise(w) for w in filters.query.split()]
-        text = (records["name"].fillna("") + " " + records["alias"].fillna("") + " " + records["county"].fillna("") + " " + records["category"].fillna("")).map(normalise)
-        keep &= text.apply(lambda t: all(w in t for w in words))
+    if filters.ids is not None:
+        keep &= records["id"].isin(filters.ids)
     return records[keep]
 
 
@@ -79,17 +81,18 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def to_csv(records: gpd.GeoDataFrame) -> bytes:
-    """The records as CSV for spreadsheets: UTF-8 with BOM, formula-like text neutralised."""
+def to_csv(records: gpd.GeoDataFrame, spec: LayerSpec) -> bytes:
+    """The records as CSV for spreadsheets: UTF-8 with BOM, formula-like text neutralised, a 来源与许可 column."""
     buffer = io.StringIO()
     frame = records.drop(columns="geometry").map(spreadsheet_safe)
+    frame[licence.CSV_COLUMN] = spreadsheet_safe(licence.attribution(spec))
     frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
 
 
-def to_geojson(records: gpd.GeoDataFrame) -> bytes:
-    """The records as GeoJSON for download (UTF-8, WGS-84, every attribute)."""
-    return json.dumps(json.loads(records.to_json(drop_id=True)), ensure_ascii=False).encode("utf-8")
+def to_geojson(records: gpd.GeoDataFrame, spec: LayerSpec) -> bytes:
+    """The records as GeoJSON for download (UTF-8, WGS-84, every attribute, source and licence members)."""
+    return licence.licensed_geojson(records.to_json(drop_id=True), spec)
 
 
 @lru_cache(maxsize=1)

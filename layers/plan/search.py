@@ -39,8 +39,12 @@ def normalise(text: object) -> str:
     return re.sub(r"[\s·•“”\"'（）()、，,。]", "", folded)
 
 
-def search(query: str, loads: list[LayerLoad], limit: int = 50) -> list[Hit]:
-    """Items whose searchable fields contain every word of ``query``; records first, de-duplicated."""
+def search(query: str, loads: list[LayerLoad]) -> list[Hit]:
+    """Every item whose searchable fields contain every word of ``query``; records first, de-duplicated.
+
+    All of them: the sidebar shows the first few and says how many there are, and
+    项目库 lists the same records (:func:`record_ids`), so the two counts agree.
+    """
     words = [normalise(w) for w in query.split() if normalise(w)]
     if not words:
         return []
@@ -69,5 +73,9 @@ def search(query: str, loads: list[LayerLoad], limit: int = 50) -> list[Hit]:
             )
             if key not in hits or (hit.layer_id == "projects" and hits[key].layer_id != "projects"):
                 hits[key] = hit
-    ordered = sorted(hits.values(), key=lambda h: (-h.score, h.record_id is None, h.name))
-    return ordered[:limit]
+    return sorted(hits.values(), key=lambda h: (-h.score, h.record_id is None, h.name))
+
+
+def record_ids(hits: list[Hit]) -> frozenset[str]:
+    """The project records among ``hits`` (a map feature linked to a record counts as that record)."""
+    return frozenset(h.record_id for h in hits if h.record_id)
