@@ -217,7 +217,7 @@ def test_a_records_map_keeps_the_records_url(page, server):
     link = page.locator("[data-testid='stSidebar'] a[href*='projects?id=']").first
     link.wait_for(timeout=20_000)
     link.click()  # within the app: the overview's map goes, the record's own map comes
-    page.wait_for_url(re.compile(r".*/projects\?id=[^&]+$"), timeout=30_000)
+    page.wait_for_url(re.compile(r".*/projects\?id=[^&]+(&from=[^&]+)?$"), timeout=30_000)  # from=: the back link
     wait_for_app(page)
     record_url = page.url
     page.locator("path.zzp-projects").first.click(force=True)

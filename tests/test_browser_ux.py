@@ -52,6 +52,7 @@ ALLOWED = {
     "folium", "streamlit-folium", "c4ef",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9.\-_/+]*")
+PARAGRAPH_ID = re.compile(r"^(?:c\d+s\d+p\d+|col\d+r\d+)$")  # 读纲要's citable paragraph ids: data, not words
 URL = re.compile(r"https?://\S+")
 
 
@@ -60,7 +61,7 @@ def english_words(text: str) -> set[str]:
     words = set()
     for token in WORD.findall(URL.sub(" ", text)):
         token = token.strip(".-_/+")
-        if len(re.findall("[A-Za-z]", token)) >= 3 and token not in ALLOWED:
+        if len(re.findall("[A-Za-z]", token)) >= 3 and token not in ALLOWED and not PARAGRAPH_ID.match(token):
             words.add(token)
     return words
 
@@ -134,7 +135,7 @@ TAP_TARGETS = """() => {
     ? (el.closest('.react-aria-ComboBox [role="group"], [data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"], label') || el)
     : el;
   for (const el of document.querySelectorAll(what)) {
-    if (el.closest('p, li, td')) continue;  // links inside running text are exempt (WCAG 2.5.5 “inline”)
+    if (el.closest('p, li, td, .leaflet-control-attribution')) continue;  // links inside running text are exempt (WCAG 2.5.5 “inline”)
     const box = target(el).getBoundingClientRect(), style = getComputedStyle(el);
     if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || style.display === 'none') continue;
     if (box.right <= 0 || box.left >= window.innerWidth) continue;  // inside the closed sidebar

@@ -109,7 +109,7 @@ def test_fresh_checkout_draws_every_map_with_no_request_leaving_the_machine(chec
             assert counties_drawn(page) == COUNTIES, path
             assert page.locator("iframe").count() == 0, path  # the map is part of the page
             assert_attribution_names_leaflet_without_a_flag(page)
-            button = page.get_by_role("button", name="全屏")
+            button = page.get_by_role("button", name="全屏", exact=True)
             assert button.count() == 1 and button.locator("svg").count() == 1
         # A record link and the view written back into the address bar (the permalink) stay under the base path.
         page.goto(urls.app_url(app, "parks_towns?layers=admin_counties,industrial_parks"))

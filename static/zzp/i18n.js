@@ -17,7 +17,7 @@
     "Clear value": "清除", "Clear selection": "清除选择", "Selected values": "已选项", "Select all": "全选",
     "Choose an option": "请选择", "Select...": "请选择…", "No results": "没有匹配项", "No options to select": "没有可选项",
     "Search": "搜索", "Close Search": "关闭搜索", "Previous Result": "上一个结果", "Next Result": "下一个结果",
-    "Download as CSV": "下载 CSV", "Download as PNG": "下载 PNG", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
+    "Download as CSV": "下载 CSV", "Download as PNG": "下载 PNG", "Fullscreen": "全屏查看", "Close fullscreen": "退出全屏",
     "Toggle fullscreen": "切换全屏", "View fullscreen": "全屏查看", "Exit fullscreen": "退出全屏",
     "Show/hide columns": "显示/隐藏列", "Dataframe column menu": "列菜单", "Copy column name": "复制列名",
     "Sort ascending": "升序排列", "Sort descending": "降序排列", "Pin column": "固定列", "Unpin column": "取消固定列",
