@@ -189,11 +189,16 @@ function applySync(state, spec) {
   state.sync.basemap = spec.sync.basemap;  // read on every URL write
 }
 
+// A new request moves the map, unless it is the view the map already shows: the permalink the map
+// wrote itself (4 decimals) comes back with the rerun a click starts, and must not nudge the map.
 function applyView(state, spec) {
-  if (state.view !== spec.view.nonce) {
-    state.map.setView(spec.view.center, spec.view.zoom);
-    state.view = spec.view.nonce;
-  }
+  if (state.view === spec.view.nonce) { return; }
+  state.view = spec.view.nonce;
+  const c = state.map.getCenter();
+  const [lat, lng] = spec.view.center;
+  if (!spec.view.bounds && spec.view.zoom === state.map.getZoom() &&
+      Math.abs(c.lat - lat) < 1e-4 && Math.abs(c.lng - lng) < 1e-4) { return; }
+  state.map.setView(spec.view.center, spec.view.zoom);
 }
 
 export default function (component) {

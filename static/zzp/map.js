@@ -89,7 +89,8 @@ window.zzp = window.zzp || (function () {
       var p = feature.properties || {};
       layer.bindTooltip(function () { return card(p, cfg, cfg.tooltip, false); },
                         {sticky: cfg.geometry !== 'Point'});
-      layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360});
+      // No autoPan: a click must never move the map (the moved view would also be saved in the permalink).
+      layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360, autoPan: false});
       layer.on('click', function () { zzp.select(p[cfg.record] || (cfg.layer + ':' + (p.name || ''))); });
     },
     label: function (feature, layer, cfg) {

@@ -1,0 +1,95 @@
+"""The map as planners and the public use it: clicks keep the view, the first view fits the city,
+a county filter zooms, tooltips are readable, keyboard and touch work, any layer on any map.
+
+Run alone with ``python -m pytest -m browser tests/test_browser_map_ux.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.live import LEAFLET_MAP, MAP, launch, map_view, offline_context, streamlit_server, wait_for_app
+from tests.browser_support import artifacts_dir, skip_without_browser
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    skip_without_browser()
+    with streamlit_server() as (base, _process):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = launch(playwright)
+        yield instance
+        instance.close()
+
+
+def new_page(browser, width: int = 1440, height: int = 900, **kwargs):
+    context = offline_context(browser, viewport={"width": width, "height": height}, **kwargs)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+def open_map(page, url: str, name: str | None = None):
+    page.goto(url)
+    wait_for_app(page)
+    page.locator(".leaflet-container").wait_for(timeout=30_000)
+    page.locator("path.zzp-admin_counties").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(700)
+    if name:
+        page.screenshot(path=str(artifacts_dir() / f"ux-{name}.png"))
+    return page
+
+
+# Where a fixed place is drawn in the map's container: it moves exactly when the map moves.
+PIXEL_OF = f"([lat, lng]) => {{ const p = ({LEAFLET_MAP})().latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }}"
+
+# The screen position of a point feature of LAYER drawn in the top part of the map (where a popup
+# would not fit above it), and its name.
+TOP_POINT = f"""(layer) => {{
+  const map = ({LEAFLET_MAP})();
+  const box = map.getContainer().getBoundingClientRect();
+  const found = [...document.querySelectorAll('path.zzp-' + layer)].map((p) => p.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.top > box.top + 20 && r.top < box.top + 160 && r.left > box.left + 80 && r.right < box.right - 80)
+    .sort((a, b) => a.top - b.top);
+  return found.length ? [found[0].left + found[0].width / 2, found[0].top + found[0].height / 2] : null;
+}}"""
+
+
+@pytest.mark.parametrize("path,layer", [("/parks_towns", "industrial_parks"), ("/", "town_hierarchy")])
+def test_a_click_moves_the_map_by_zero_pixels(page, server, path, layer):
+    open_map(page, server + path)
+    wait_for_app(page)
+    page.locator(".leaflet-control-zoom-in").click()  # zoom in so some features sit near the top edge
+    page.wait_for_timeout(1200)
+    view = map_view(page)
+    anchor = [view[0], view[1]]
+    before = page.evaluate(PIXEL_OF, anchor)
+    target = page.evaluate(TOP_POINT, layer)
+    assert target, f"no {layer} feature near the top of the map"
+    page.evaluate(f"() => {{ window.__moves = 0; ({LEAFLET_MAP})().on('move', () => {{ window.__moves += 1; }}); }}")
+    page.mouse.click(*target)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+    assert page.locator(".leaflet-popup").count() == 1  # the click did open the feature
+    assert page.evaluate(PIXEL_OF, anchor) == pytest.approx(before, abs=0.5)
+    assert page.evaluate("window.__moves") == 0  # not even for a moment (a popup's autoPan, a view re-applied)
+    assert map_view(page)[2] == view[2]  # (the centre may differ if the page's scrollbar changed the map's width)
+    assert not page.errors
