@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.live import LEAFLET_MAP, MAP, launch, map_view, offline_context, streamlit_server, wait_for_app
+from benchmarks.live import LEAFLET_MAP, MAP, RUN_COUNTER, launch, map_view, offline_context, streamlit_server, wait_for_app
 from tests.browser_support import artifacts_dir, skip_without_browser
 
 pytestmark = pytest.mark.browser
@@ -93,3 +93,55 @@ def test_a_click_moves_the_map_by_zero_pixels(page, server, path, layer):
     assert page.evaluate("window.__moves") == 0  # not even for a moment (a popup's autoPan, a view re-applied)
     assert map_view(page)[2] == view[2]  # (the centre may differ if the page's scrollbar changed the map's width)
     assert not page.errors
+
+
+def shown_bounds(page) -> list[float]:
+    """The map's visible box as ``minlon, minlat, maxlon, maxlat``."""
+    return page.evaluate(f"() => {{ const b = ({LEAFLET_MAP})().getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }}")
+
+
+def contains(outer: list[float], inner: tuple[float, ...]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1440, 900), (1920, 1080), (390, 844)])
+def test_the_first_view_shows_the_whole_city_at_every_window_size(browser, server, width, height):
+    from layers.region import extents
+
+    page = new_page(browser, width, height)
+    try:
+        open_map(page, server + "/parks_towns", f"first-view-{width}")
+        city = extents.resolve("city").bounds
+        assert contains(shown_bounds(page), city), (shown_bounds(page), city)
+        assert map_view(page)[2] >= 7  # fitted, not zoomed out to the province
+    finally:
+        page.context.close()
+
+
+def test_choosing_a_county_zooms_the_map_to_it(page, server):
+    from layers.region import extents
+
+    open_map(page, server + "/parks_towns")
+    before = map_view(page)
+    page.locator("[data-testid='stMultiSelect']").filter(has_text="县市区").first.click()
+    page.get_by_role("option", name="炎陵县").click()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+    county = extents.resolve("炎陵县").bounds
+    shown = shown_bounds(page)
+    assert contains(shown, county)
+    assert map_view(page)[2] > before[2]  # closer than the whole city
+    page.screenshot(path=str(artifacts_dir() / "ux-county-zoom.png"))
+    # The view is the user's again: a later rerun (another filter) does not move it back.
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(800)
+    zoomed = map_view(page)
+    page.evaluate(RUN_COUNTER)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="主导产业").first.click()
+    page.get_by_role("option").nth(1).click()  # another filter: a rerun
+    page.wait_for_function("() => window.__runs > 0", timeout=10_000)
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert map_view(page) == pytest.approx(zoomed, abs=5e-4)  # within a pixel: not fitted again

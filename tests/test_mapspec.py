@@ -17,7 +17,8 @@ from layers.io import store
 from layers.io.catalog import load_catalog
 from layers.web import mapbuild
 from layers.web.basemaps import GCJ02_DATUM, WGS84_DATUM, get_basemap
-from layers.web.compose import compose_map, field_filter
+from layers.region import extents
+from layers.web.compose import compose_map, field_filter, fit_request
 from layers.web.display import prepare
 from layers.web.mapspec import MapSpec, ViewRequest
 from layers.web.permalink import MapState
@@ -91,7 +92,20 @@ def test_the_view_request_is_the_links_and_its_nonce_names_it():
     other, default = build(state=MapState(center=(27.1, 113.5), zoom=10)), build()
     assert first["view"] == rerun["view"] and first["view"]["center"] == [27.0, 113.5] and first["view"]["zoom"] == 10
     assert other["view"]["nonce"] != first["view"]["nonce"] != default["view"]["nonce"]
-    assert default["view"]["center"] == list(mapbuild.CITY_CENTER) and default["view"]["zoom"] == mapbuild.CITY_ZOOM
+    assert first["view"]["bounds"] is None  # a link's view is shown as it was shared
+
+
+def test_the_first_view_fits_the_whole_city_and_a_page_request_wins():
+    default = build()
+    (south, west), (north, east) = default["view"]["bounds"]
+    minlon, minlat, maxlon, maxlat = extents.resolve("city").bounds
+    assert (south, west, north, east) == (minlat, minlon, maxlat, maxlon)
+    assert south < 26.1 and north > 28.0  # 炎陵's southern tip to 渌口's north: the whole city
+    assert default["view"]["nonce"] != build(view_id="structure")["view"]["nonce"]
+    county = extents.resolve("炎陵县").bounds
+    fitted = build(state=MapState(center=(27.0, 113.5), zoom=10), fit=fit_request(county, "county|1"))
+    assert fitted["view"]["bounds"] == [[county[1], county[0]], [county[3], county[2]]]
+    assert fitted["view"]["nonce"] == "county|1"
 
 
 def test_assets_and_links_live_under_the_base_path():

@@ -17,10 +17,13 @@ from typing import Any
 import streamlit as st
 
 from layers.paths import STATIC
-from layers.web.mapspec import MapSpec
+from layers.region.extents import Bounds
+from layers.web.compose import fit_request
+from layers.web.mapspec import MapSpec, ViewRequest
 
 COMPONENT_NAME = "zzp_map"
 CLICKS = "zzp_map_clicks"  # session key: map key → the last clicked feature's properties
+VIEWS = "zzp_map_views"  # session key: map key → the view the page last asked for (a county chosen)
 
 _map = st.components.v2.component(
     COMPONENT_NAME,
@@ -43,6 +46,21 @@ def remember_click(key: str) -> None:
 def clicked_feature(key: str) -> dict[str, Any] | None:
     """The properties of the feature last clicked on the map ``key`` in this session, if any."""
     return st.session_state.get(CLICKS, {}).get(key)
+
+
+def request_view(key: str, bounds: Bounds) -> None:
+    """Ask the map ``key`` to fit ``bounds`` on its next run (a widget callback: a county chosen).
+
+    Each request gets a new nonce, so the map moves once and then leaves the view to the user.
+    """
+    requests = st.session_state.setdefault(VIEWS, {})
+    count = int(requests.get(key, ViewRequest((0, 0), 0, "fit|0")).nonce.rpartition("|")[2]) + 1
+    requests[key] = fit_request(bounds, nonce=f"fit|{count}")
+
+
+def requested_view(key: str) -> ViewRequest | None:
+    """The view the page last asked the map ``key`` to show, if any."""
+    return st.session_state.get(VIEWS, {}).get(key)
 
 
 def live_map(spec: MapSpec, key: str) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from layers.web.permalink import MapState
 from layers.web.views import VIEWS
 from ui import frame, loaders, sidebar
 from ui.loaders import display_layer
-from ui.map_component import live_map
+from ui.map_component import live_map, requested_view
 
 PAGE_LAYERS = "zzp_page_layers"  # session key: map key → the layers its page chose on the last run
 
@@ -58,6 +58,7 @@ def map_view(
         tianditu_key=sidebar.tianditu_key(),
         base_path=frame.base_path(),
         height=height,
+        fit=requested_view(f"map-{view_id}"),
     )
     return live_map(spec, key=f"map-{view_id}") or selected
 

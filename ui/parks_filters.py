@@ -9,9 +9,12 @@ from typing import Any
 import streamlit as st
 
 from layers.io.catalog import load_catalog
-from layers.region import COUNTIES
+from layers.region import COUNTIES, extents
 from layers.web.compose import FeatureFilter
 from ui import loaders
+from ui.map_component import request_view
+
+MAP_KEY = "map-parks_towns"  # the page's map (ui.mapview names it after the view)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def point_filter_widgets() -> None:
     """
     industries = sorted({i for value in _values("industrial_parks", "industries") for i in value.split("、") if i})
     c1, c2, c3 = st.columns(3)
-    c1.multiselect("县市区", list(COUNTIES), key="pt_counties", placeholder="全部县市区")
+    c1.multiselect("县市区", list(COUNTIES), key="pt_counties", placeholder="全部县市区", on_change=_zoom_to_counties)
     kinds = load_catalog().vocabulary("kind", ["industrial_parks"])
     c2.multiselect("园区类别", kinds, default=kinds, key="pt_park_kinds")
     c3.selectbox("主导产业", [ALL_INDUSTRIES, *industries], key="pt_industry")
@@ -88,6 +91,16 @@ def point_filter_widgets() -> None:
     categories = load_catalog().vocabulary("category", ["featured_towns"])
     c4.multiselect("特色小镇类别", categories, default=categories, key="pt_town_categories")
     c5.multiselect("城镇等级", TIERS, default=TIERS, key="pt_tiers", format_func=lambda t: f"{t} 级")
+
+
+def _zoom_to_counties() -> None:
+    """The map moves to the chosen counties (the whole city when none is chosen)."""
+    names = tuple(st.session_state.get("pt_counties", ())) or ("city",)
+    try:
+        boxes = [extents.resolve(name).bounds for name in names]
+    except extents.ExtentError:
+        return  # the county outlines cannot be read: the map stays where it is
+    request_view(MAP_KEY, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
 
 
 def filtered_tables(choices: PointChoices) -> None:

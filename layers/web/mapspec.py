@@ -42,11 +42,17 @@ STYLES = (assets.LEAFLET_CSS, assets.MAP_CSS, assets.FULLSCREEN_CSS)
 
 @dataclass(frozen=True)
 class ViewRequest:
-    """Where the app asks the map to look; ``nonce`` names the request so it is applied once."""
+    """Where the app asks the map to look; ``nonce`` names the request so it is applied once.
+
+    With ``bounds`` (WGS-84 ``minlon, minlat, maxlon, maxlat``) the map fits them
+    whatever its size (the whole city on a phone and on a wide screen); ``center``
+    and ``zoom`` then only place the map before it knows its size.
+    """
 
     center: tuple[float, float]
     zoom: float
     nonce: str
+    bounds: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,12 @@ class MapSpec:
                 "maxZoom": self.basemap.max_zoom,
             },
             "attributionPrefix": mapbuild.ATTRIBUTION_PREFIX,
-            "view": {"center": list(self.view.center), "zoom": self.view.zoom, "nonce": self.view.nonce},
+            "view": {
+                "center": list(self.view.center),
+                "zoom": self.view.zoom,
+                "nonce": self.view.nonce,
+                "bounds": None if self.view.bounds is None else _corners(self.view.bounds),
+            },
             "clean": self.clean,
             "height": self.height,
             "clicks": self.report_clicks,
@@ -117,6 +128,12 @@ class MapSpec:
         """The document the browser applies (UTF-8 JSON), layers inserted as already-serialised text."""
         head = json.dumps(self.head(), ensure_ascii=False, separators=(",", ":"))
         return (head[:-1] + ',"layers":[' + ",".join(self.layers) + "]}").encode("utf-8")
+
+
+def _corners(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    """``minlon, minlat, maxlon, maxlat`` as Leaflet's ``[[south, west], [north, east]]``."""
+    minlon, minlat, maxlon, maxlat = bounds
+    return [[minlat, minlon], [maxlat, maxlon]]
 
 
 def _text(collection: dict[str, Any] | None) -> str:

@@ -60,7 +60,7 @@ function createMap(element, spec) {
   map.attributionControl.setPrefix(spec.attributionPrefix);
   zzp.scale(map);
   L.control.zzpFullscreen().addTo(map);
-  const state = {map, layers: new Map(), tiles: [], basemap: null, view: spec.view.nonce, legend: null,
+  const state = {map, layers: new Map(), tiles: [], basemap: null, view: null, legend: null,
                  legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
                  groups: [], titles: [], sync: null, send: null};
   state.control.addTo(map);
@@ -196,7 +196,11 @@ function applyView(state, spec) {
   state.view = spec.view.nonce;
   const c = state.map.getCenter();
   const [lat, lng] = spec.view.center;
-  if (!spec.view.bounds && spec.view.zoom === state.map.getZoom() &&
+  if (spec.view.bounds) {  // fitted to the map's own size: the whole city (or a county) at any window size
+    state.map.fitBounds(spec.view.bounds, {padding: [6, 6], animate: false});
+    return;
+  }
+  if (spec.view.zoom === state.map.getZoom() &&
       Math.abs(c.lat - lat) < 1e-4 && Math.abs(c.lng - lng) < 1e-4) { return; }
   state.map.setView(spec.view.center, spec.view.zoom);
 }
@@ -229,8 +233,8 @@ export default function (component) {
     applyLayers(state, spec);
     applyLegend(state, spec);
     applySync(state, spec);
-    applyView(state, spec);
     state.map.invalidateSize();
+    applyView(state, spec);  // after the size is known: a fit depends on it
   }).catch((err) => {
     if (element.__zzp) { console.error(err); return; }  // keep the map that is there
     element.textContent = '地图无法加载：' + err.message;
