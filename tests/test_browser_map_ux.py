@@ -145,3 +145,38 @@ def test_choosing_a_county_zooms_the_map_to_it(page, server):
     wait_for_app(page)
     page.wait_for_timeout(500)
     assert map_view(page) == pytest.approx(zoomed, abs=5e-4)  # within a pixel: not fitted again
+
+
+def test_a_tooltip_is_readable_and_above_the_legend(page, server):
+    open_map(page, server + "/parks_towns")
+    legend = page.locator(".zzp-legend").bounding_box()
+    # The park nearest the legend's top right corner: its tooltip is the one most likely to meet the legend.
+    target = page.evaluate(
+        """([x, y]) => [...document.querySelectorAll('path.zzp-industrial_parks')].map((p) => p.getBoundingClientRect())
+            .filter((r) => r.width > 0).map((r) => [r.left + r.width / 2, r.top + r.height / 2])
+            .sort((a, b) => Math.hypot(a[0] - x, a[1] - y) - Math.hypot(b[0] - x, b[1] - y))[0]""",
+        [legend["x"] + legend["width"], legend["y"]],
+    )
+    page.mouse.move(*target)
+    tip = page.locator(".leaflet-tooltip .zzp-tip")
+    tip.wait_for(timeout=5_000)
+    box = tip.bounding_box()
+    page.screenshot(path=str(artifacts_dir() / "ux-tooltip.png"))
+    assert 120 <= box["width"] <= 300
+    # Each value on few lines, not one character a line.
+    for cell in tip.locator("td").all():
+        assert cell.bounding_box()["height"] < 4 * 19, cell.inner_text()
+    # Wherever tooltip and legend meet, the tooltip is the one seen.
+    tooltip = page.locator(".leaflet-tooltip").bounding_box()
+    legend = page.locator(".zzp-legend").bounding_box()
+    x0, y0 = max(tooltip["x"], legend["x"]), max(tooltip["y"], legend["y"])
+    x1 = min(tooltip["x"] + tooltip["width"], legend["x"] + legend["width"])
+    y1 = min(tooltip["y"] + tooltip["height"], legend["y"] + legend["height"])
+    if x0 < x1 and y0 < y1:
+        on_top = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.leaflet-tooltip')", [(x0 + x1) / 2, (y0 + y1) / 2])
+        assert on_top
+    else:  # no overlap at this window size: the stacking order still puts the tooltip first
+        assert page.evaluate(f"() => getComputedStyle(document.querySelector('{MAP} .leaflet-bottom.leaflet-left')).zIndex") == "399"
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(300)
+    assert page.evaluate(f"() => getComputedStyle(document.querySelector('{MAP} .leaflet-bottom.leaflet-left')).zIndex") == "1000"

@@ -57,6 +57,8 @@ function createMap(element, spec) {
     const close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
     if (close) { close.setAttribute('aria-label', '关闭'); close.title = '关闭'; }
   });
+  map.on('tooltipopen', () => element.classList.add('zzp-tip-open'));
+  map.on('tooltipclose', () => element.classList.remove('zzp-tip-open'));
   map.attributionControl.setPrefix(spec.attributionPrefix);
   zzp.scale(map);
   L.control.zzpFullscreen().addTo(map);
