@@ -180,3 +180,16 @@ def test_a_tooltip_is_readable_and_above_the_legend(page, server):
     page.mouse.move(5, 5)
     page.wait_for_timeout(300)
     assert page.evaluate(f"() => getComputedStyle(document.querySelector('{MAP} .leaflet-bottom.leaflet-left')).zIndex") == "1000"
+
+
+@pytest.mark.parametrize("path", ["/", "/structure", "/transport", "/parks_towns", "/plan", "/upload"])
+def test_any_map_page_shows_the_layers_its_link_asks_for(page, server, path):
+    open_map(page, server + path + "?layers=admin_counties,rail_network,planning_zones")
+    page.locator("path.zzp-rail_network").first.wait_for(state="attached", timeout=15_000)
+    assert page.locator("path.zzp-planning_zones").count() > 0
+    assert page.locator("path.zzp-rail_network").count() > 0
+    page.locator(".leaflet-control-zoom-in").click()  # the map writes its view: the layers stay in the URL
+    page.wait_for_function("() => /[?&]z=/.test(location.search)", timeout=5_000)
+    layers = page.evaluate("() => new URLSearchParams(location.search).get('layers').split(',')")
+    assert {"rail_network", "planning_zones"} <= set(layers)
+    assert not page.errors

@@ -155,3 +155,19 @@ def test_hostile_text_stays_data_and_names_are_escaped():
     assert sent["title"] == text and sent["features"]["features"][0]["properties"]["name"] == text  # data, as written
     assert "<" not in sent["name"] and "<img" not in decoded["legend"]  # the two places HTML is inserted
     assert "49" not in spec.to_json().decode()
+
+
+@pytest.mark.parametrize("view_id", sorted(VIEWS))
+def test_any_catalog_layer_a_link_asks_for_is_drawn_on_any_page_in_its_place(view_id):
+    view = VIEWS[view_id]
+    state = MapState(layers=("rail_network", "planning_zones"))
+    ids = view.layer_ids(state)
+    assert {"rail_network", "planning_zones"} <= set(ids)
+    own = [i for i in ids if i in view.layers]
+    assert own == [i for i in view.layers if i in own]  # the page's own layers keep their order
+    kind = {"Polygon": 0, "LineString": 1, "Point": 2}
+    ranks = [kind[CATALOG.get(i).geometry] for i in ids]
+    assert ranks == sorted(ranks)  # areas under lines under points, added layers too
+    spec = by_id(build(view_id, state))
+    assert spec["rail_network"]["visible"] and spec["planning_zones"]["visible"]
+    assert [i for i in spec if spec[i]["visible"]] == [i for i in ids if i in state.layers]
