@@ -76,7 +76,7 @@ def test_overview_map_draws_every_county_offline_in_the_page_itself(page, server
     assert page.locator(".leaflet-control-scale").is_visible()
     for name in ("放大", "缩小", "图层", "全屏", "复制本视图链接", "以当前视图出简报图"):  # Leaflet's words in Chinese too
         assert page.get_by_role("button", name=name, exact=True).count() == 1, name
-    assert page.get_by_role("region", name="规划地图").count() == 1
+    assert page.get_by_role("region", name="地图：总览").count() == 1
     assert not page.errors
 
 

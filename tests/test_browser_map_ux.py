@@ -193,3 +193,46 @@ def test_any_map_page_shows_the_layers_its_link_asks_for(page, server, path):
     layers = page.evaluate("() => new URLSearchParams(location.search).get('layers').split(',')")
     assert {"rail_network", "planning_zones"} <= set(layers)
     assert not page.errors
+
+
+def test_the_map_is_named_and_its_controls_come_first_by_keyboard(page, server):
+    open_map(page, server + "/parks_towns")
+    assert page.get_by_role("region", name="地图：园区与小镇").count() == 1
+    page.locator(MAP).focus()
+    reached = []
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.title || document.activeElement.tagName"))
+        if page.evaluate("() => document.activeElement.classList.contains('leaflet-control-zoom-in')"):
+            break
+    else:
+        pytest.fail(f"the zoom button is not reached in 15 Tab stops: {reached}")
+    # Legend toggle: a button that Enter and Space work.
+    title = page.locator(".zzp-legend-title")
+    panel = page.locator(".zzp-legend")
+    collapsed = "collapsed" in (panel.get_attribute("class") or "")
+    title.focus()
+    page.keyboard.press("Enter")
+    assert ("collapsed" in (panel.get_attribute("class") or "")) != collapsed
+    page.keyboard.press(" ")
+    assert ("collapsed" in (panel.get_attribute("class") or "")) == collapsed
+
+
+def test_enter_on_a_focused_feature_opens_it(page, server):
+    open_map(page, server + "/parks_towns?layers=admin_counties,industrial_parks")
+    feature = page.locator("path.zzp-industrial_parks").first
+    name = feature.get_attribute("aria-label")
+    assert name and feature.get_attribute("tabindex") == "0"
+    feature.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    page.locator(".leaflet-popup").wait_for(timeout=5_000)
+    assert name in page.locator(".leaflet-popup").inner_text()
+    page.get_by_role("heading", name=name).first.wait_for(timeout=10_000)  # the panel beside the map
+    # Features come after the controls: Tab from the map reaches a control before any feature.
+    order = page.evaluate(f"""() => {{
+      const all = [...document.querySelector('{MAP}').querySelectorAll('a[href], [tabindex="0"]')];
+      return [all.findIndex((e) => e.classList.contains('leaflet-control-zoom-in')), all.indexOf(document.querySelector('path.zzp-industrial_parks'))];
+    }}""")
+    assert 0 <= order[0] < order[1]

@@ -59,6 +59,7 @@ def map_view(
         base_path=frame.base_path(),
         height=height,
         fit=requested_view(f"map-{view_id}"),
+        label="地图：" + next((p.title for p in frame.PAGES if p.url_path == view_id), "规划图"),
     )
     return live_map(spec, key=f"map-{view_id}") or selected
 

@@ -51,6 +51,7 @@ def compose_map(
     base_path: str = "",
     height: int = 620,
     fit: ViewRequest | None = None,
+    label: str = "规划地图",
 ) -> tuple[MapSpec, dict[str, Any] | None]:
     """The live map of a page (a :class:`~layers.web.mapspec.MapSpec`) and the permalink-selected feature.
 
@@ -58,7 +59,8 @@ def compose_map(
     of Streamlit so the benchmark measures exactly what a page builds.  The
     view request's nonce is the link's own centre and zoom: the map moves when
     the link asks for another view, never on a rerun that asks for the same.
-    ``fit`` is a view the page asks for (a county chosen in a filter).
+    ``fit`` is a view the page asks for (a county chosen in a filter); ``label``
+    is the map's accessible name.
     """
     catalog = load_catalog()
     filters = {**view_filters(view_id), **(filters or {})}
@@ -81,6 +83,7 @@ def compose_map(
         tianditu_key=tianditu_key,
         clean=clean,
         height=height,
+        label=label,
         sync=Sync(view_id, base_path, basemap.id, state.selected),
     )
     detail_url = urls.app_url(base_path, "projects?id=")

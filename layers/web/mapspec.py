@@ -78,6 +78,7 @@ class MapSpec:
     sync: Sync | None = None
     report_clicks: bool = True
     legend_title: str = "图例"
+    label: str = "规划地图"  # the map's accessible name (the page names it: 地图：总览)
     layers: list[str] = field(default_factory=list)  # each layer's JSON text, in drawing order
     specs: list[LayerSpec] = field(default_factory=list)
 
@@ -118,6 +119,7 @@ class MapSpec:
             "clean": self.clean,
             "height": self.height,
             "clicks": self.report_clicks,
+            "label": self.label,
             "legend": legend_html(self.specs, self.legend_title),
             "sync": None
             if self.sync is None

@@ -53,6 +53,9 @@ function createMap(element, spec) {
   });
   // Leaflet's own words in Chinese: the zoom buttons, the layer button, a popup's close button.
   L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
+  // The controls come first in tab order, the features (focusable, see drawLayer) after them: the
+  // controls' box moves before the panes in the DOM (stacking is by z-index, so nothing shows differently).
+  element.insertBefore(map._controlContainer, element.firstChild);
   map.on('popupopen', (e) => {
     const close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
     if (close) { close.setAttribute('aria-label', '关闭'); close.title = '关闭'; }
@@ -96,6 +99,7 @@ function drawLayer(state, entry) {
       l.on('mouseover', () => l.setStyle(entry.layer.highlights[styleOf(f)]));
       l.on('mouseout', () => l.setStyle(entry.layer.styles[styleOf(f)]));
       l.on('click', () => { if (state.send) { state.send(f.properties); } });
+      l.on('add', () => focusable(l, f.properties[layer.config.title] || layer.title));
     },
   });
   entry.group.addLayer(entry.features);
@@ -106,6 +110,23 @@ function drawLayer(state, entry) {
       onEachFeature: (f, l) => zzp.label(f, l, layer.label),
     }));
   }
+}
+
+// A feature reached by Tab, named for screen readers, opened with Enter or Space as by a click.
+function focusable(l, name) {
+  const node = l.getElement && l.getElement();
+  if (!node || node.__zzpFocusable) { return; }
+  node.__zzpFocusable = true;
+  node.setAttribute('tabindex', '0');
+  node.setAttribute('role', 'button');
+  node.setAttribute('aria-label', String(name));
+  node.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    const latlng = l.getLatLng ? l.getLatLng() : l.getCenter();
+    l.fire('click', {latlng, originalEvent: e});
+  });
 }
 
 // A feature's position in its layer's list, by its row (the style index runs parallel to the list).
@@ -214,7 +235,6 @@ export default function (component) {
     element = document.createElement('div');
     element.className = 'zzp-map';
     element.setAttribute('role', 'region');
-    element.setAttribute('aria-label', '规划地图');
     parentElement.appendChild(element);
   }
   if (element.__zzpKey !== key) {  // the element now hosts another map (another page's): start afresh
@@ -227,6 +247,7 @@ export default function (component) {
   element.__zzpData = data;
   const spec = decode(data);
   element.style.height = spec.height + 'px';
+  element.setAttribute('aria-label', spec.label);
   loadOnce(spec).then(() => {
     const state = element.__zzp || (element.__zzp = createMap(element, spec));
     state.send = spec.clicks ? (props) => setTriggerValue('clicked', props) : null;

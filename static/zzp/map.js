@@ -180,7 +180,15 @@ window.zzp = window.zzp || (function () {
         var title = panel.querySelector('.zzp-legend-title');
         title.setAttribute('role', 'button');
         title.setAttribute('tabindex', '0');
-        title.addEventListener('click', function () { panel.classList.toggle('collapsed'); });
+        function flip() {
+          panel.classList.toggle('collapsed');
+          title.setAttribute('aria-expanded', String(!panel.classList.contains('collapsed')));
+        }
+        title.setAttribute('aria-expanded', String(!panel.classList.contains('collapsed')));
+        title.addEventListener('click', flip);
+        title.addEventListener('keydown', function (e) {  // a button: Enter and Space work as a click
+          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); flip(); }
+        });
         L.DomEvent.disableClickPropagation(d);
         L.DomEvent.disableScrollPropagation(d);
         return d;
