@@ -236,3 +236,38 @@ def test_enter_on_a_focused_feature_opens_it(page, server):
       return [all.findIndex((e) => e.classList.contains('leaflet-control-zoom-in')), all.indexOf(document.querySelector('path.zzp-industrial_parks'))];
     }}""")
     assert 0 <= order[0] < order[1]
+
+
+# How far the page is scrolled (Streamlit scrolls its main area, not the window).
+SCROLLED = "() => Math.max(window.scrollY, ...[...document.querySelectorAll('*')].map((e) => e.scrollTop), 0)"
+
+
+def test_on_a_phone_one_finger_scrolls_the_page_not_the_map(browser, server):
+    page = new_page(browser, 390, 844, has_touch=True, is_mobile=True)
+    try:
+        open_map(page, server + "/parks_towns")
+        page.locator(MAP).scroll_into_view_if_needed()
+        box = page.locator(MAP).bounding_box()
+        scrolled, view = page.evaluate(SCROLLED), map_view(page)
+        cdp = page.context.new_cdp_session(page)
+        x, y = box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, 700)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for step in range(1, 11):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 25 * step}]})
+            page.wait_for_timeout(16)
+        assert page.locator(".zzp-touch-hint.shown").inner_text() == "双指移动地图"
+        page.screenshot(path=str(artifacts_dir() / "ux-touch-hint.png"))
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(800)
+        assert page.evaluate(SCROLLED) > scrolled + 100  # the page scrolled
+        assert map_view(page) == pytest.approx(view, abs=1e-9)  # the map did not move
+        # Two fingers move the map.
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x - 40, "y": 400, "id": 1}, {"x": x + 40, "y": 400, "id": 2}]})
+        for step in range(1, 11):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x - 40, "y": 400 + 10 * step, "id": 1}, {"x": x + 40, "y": 400 + 10 * step, "id": 2}]})
+            page.wait_for_timeout(16)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_timeout(800)
+        assert map_view(page)[0] != pytest.approx(view[0], abs=1e-4)
+    finally:
+        page.context.close()

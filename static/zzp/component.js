@@ -60,6 +60,7 @@ function createMap(element, spec) {
     const close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
     if (close) { close.setAttribute('aria-label', '关闭'); close.title = '关闭'; }
   });
+  twoFingers(map, element);
   map.on('tooltipopen', () => element.classList.add('zzp-tip-open'));
   map.on('tooltipclose', () => element.classList.remove('zzp-tip-open'));
   map.attributionControl.setPrefix(spec.attributionPrefix);
@@ -73,6 +74,31 @@ function createMap(element, spec) {
   toggle.title = '图层';
   toggle.setAttribute('aria-label', '图层');
   return state;
+}
+
+// On a touch screen one finger scrolls the page (the map is long, the page longer) and two move the
+// map: Leaflet's dragging is on only while two fingers touch; a one-finger swipe shows a short hint.
+function twoFingers(map, element) {
+  if (!(navigator.maxTouchPoints > 0 || 'ontouchstart' in window)) { return; }
+  map.dragging.disable();
+  const hint = document.createElement('div');
+  hint.className = 'zzp-touch-hint';
+  hint.textContent = '双指移动地图';
+  hint.setAttribute('aria-hidden', 'true');
+  element.appendChild(hint);
+  let timer = null;
+  element.addEventListener('touchstart', (e) => {
+    if (e.touches.length >= 2) { map.dragging.enable(); hint.classList.remove('shown'); }
+  }, {passive: true});
+  element.addEventListener('touchmove', (e) => {
+    if (e.touches.length !== 1 || map.dragging.enabled()) { return; }
+    hint.classList.add('shown');
+    clearTimeout(timer);
+    timer = setTimeout(() => hint.classList.remove('shown'), 1200);
+  }, {passive: true});
+  const end = (e) => { if (e.touches.length === 0) { map.dragging.disable(); } };
+  element.addEventListener('touchend', end, {passive: true});
+  element.addEventListener('touchcancel', end, {passive: true});
 }
 
 function applyBasemap(state, spec) {
