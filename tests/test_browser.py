@@ -19,7 +19,7 @@ from benchmarks.live import (
     streamlit_server,
     wait_for_app,
 )
-from tests.browser_support import artifacts_dir, skip_without_browser
+from tests.browser_support import artifacts_dir, isolated_point, skip_without_browser
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def test_panning_and_zooming_never_rerun_python_a_click_reruns_once(page, server
     page.locator(".leaflet-control-zoom-in").click()
     page.wait_for_timeout(1500)
     assert page.evaluate("window.__runs") == 0
-    page.locator("path.zzp-industrial_parks").first.click(force=True)
+    isolated_point(page, "industrial_parks").click(force=True)
     page.wait_for_timeout(2500)
     wait_for_app(page)
     assert page.evaluate("window.__runs") == 1
@@ -156,7 +156,7 @@ def test_changing_a_filter_updates_the_same_map_and_keeps_the_view(page, server)
 
 def test_clicking_a_park_shows_its_details_and_the_link_opens_its_record(page, server):
     open_map(page, server + "/parks_towns?layers=admin_counties,industrial_parks", "park-click")
-    marker = page.locator("path.zzp-industrial_parks").first
+    marker = isolated_point(page, "industrial_parks")
     marker.click(force=True)
     page.wait_for_timeout(1500)
     wait_for_app(page)

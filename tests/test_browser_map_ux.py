@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.live import LEAFLET_MAP, MAP, RUN_COUNTER, launch, map_view, offline_context, streamlit_server, wait_for_app
-from tests.browser_support import artifacts_dir, skip_without_browser
+from tests.browser_support import artifacts_dir, isolated_point, skip_without_browser
 
 pytestmark = pytest.mark.browser
 
@@ -65,14 +65,18 @@ PIXEL_OF = f"([lat, lng]) => {{ const p = ({LEAFLET_MAP})().latLngToContainerPoi
 TOP_POINT = f"""(layer) => {{
   const map = ({LEAFLET_MAP})();
   const box = map.getContainer().getBoundingClientRect();
+  const centre = (r) => [r.left + r.width / 2, r.top + r.height / 2];
+  const points = [...document.querySelectorAll('path[tabindex]')].map((p) => p.getBoundingClientRect()).filter((r) => r.width > 0 && r.width < 40);
+  const alone = (r) => points.filter((o) => Math.hypot(centre(o)[0] - centre(r)[0], centre(o)[1] - centre(r)[1]) <= 14).length === 1;
   const found = [...document.querySelectorAll('path.zzp-' + layer)].map((p) => p.getBoundingClientRect())
-    .filter((r) => r.width > 0 && r.top > box.top + 20 && r.top < box.top + 160 && r.left > box.left + 80 && r.right < box.right - 80)
+    .filter((r) => r.width > 0 && r.width < 40 && alone(r))
+    .filter((r) => r.top > box.top + 20 && r.top < box.top + 240 && r.left > box.left + 80 && r.right < box.right - 80)
     .sort((a, b) => a.top - b.top);
   return found.length ? [found[0].left + found[0].width / 2, found[0].top + found[0].height / 2] : null;
 }}"""
 
 
-@pytest.mark.parametrize("path,layer", [("/parks_towns", "industrial_parks"), ("/", "town_hierarchy")])
+@pytest.mark.parametrize("path,layer", [("/parks_towns?layers=admin_counties,industrial_parks", "industrial_parks"), ("/", "town_hierarchy")])
 def test_a_click_moves_the_map_by_zero_pixels(page, server, path, layer):
     open_map(page, server + path)
     wait_for_app(page)
@@ -220,7 +224,7 @@ def test_the_map_is_named_and_its_controls_come_first_by_keyboard(page, server):
 
 def test_enter_on_a_focused_feature_opens_it(page, server):
     open_map(page, server + "/parks_towns?layers=admin_counties,industrial_parks")
-    feature = page.locator("path.zzp-industrial_parks").first
+    feature = isolated_point(page, "industrial_parks")
     name = feature.get_attribute("aria-label")
     assert name and feature.get_attribute("tabindex") == "0"
     feature.focus()
@@ -233,7 +237,7 @@ def test_enter_on_a_focused_feature_opens_it(page, server):
     # Features come after the controls: Tab from the map reaches a control before any feature.
     order = page.evaluate(f"""() => {{
       const all = [...document.querySelector('{MAP}').querySelectorAll('a[href], [tabindex="0"]')];
-      return [all.findIndex((e) => e.classList.contains('leaflet-control-zoom-in')), all.indexOf(document.querySelector('path.zzp-industrial_parks'))];
+      return [all.findIndex((e) => e.classList.contains('leaflet-control-zoom-in')), all.findIndex((e) => e.matches('path.zzp-industrial_parks'))];
     }}""")
     assert 0 <= order[0] < order[1]
 
@@ -271,3 +275,34 @@ def test_on_a_phone_one_finger_scrolls_the_page_not_the_map(browser, server):
         assert map_view(page)[0] != pytest.approx(view[0], abs=1e-4)
     finally:
         page.context.close()
+
+
+# Two point features drawn within 8 px of each other: their screen positions and names.
+OVERLAPPING = """() => {
+  const pts = [...document.querySelectorAll('path[tabindex]')].filter((p) => /zzp-(industrial_parks|featured_towns|town_hierarchy)/.test(p.getAttribute('class')))
+    .map((p) => { const r = p.getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2, name: p.getAttribute('aria-label'), w: r.width}; })
+    .filter((p) => p.w > 0);
+  for (const a of pts) { for (const b of pts) {
+    if (a !== b && a.name !== b.name && Math.hypot(a.x - b.x, a.y - b.y) < 8) { return [a, b]; }
+  } }
+  return null;
+}"""
+
+
+def test_overlapping_markers_offer_a_choice(page, server):
+    open_map(page, server + "/parks_towns")
+    pair = page.evaluate(OVERLAPPING)
+    assert pair, "no overlapping markers at the first view"
+    first, other = pair
+    page.mouse.click(first["x"], first["y"])
+    chooser = page.locator(".zzp-chooser")
+    chooser.wait_for(timeout=5_000)
+    names = chooser.locator("button").all_inner_texts()
+    assert first["name"] in names and other["name"] in names
+    page.screenshot(path=str(artifacts_dir() / "ux-chooser.png"))
+    chooser.locator("button", has_text=other["name"]).first.click()
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    page.get_by_role("heading", name=other["name"]).first.wait_for(timeout=10_000)  # the one chosen, not the one on top
+    assert chooser.count() == 0
+    assert not page.errors

@@ -124,7 +124,11 @@ function drawLayer(state, entry) {
       zzp.bind(f, l, layer.config);
       l.on('mouseover', () => l.setStyle(entry.layer.highlights[styleOf(f)]));
       l.on('mouseout', () => l.setStyle(entry.layer.styles[styleOf(f)]));
-      l.on('click', () => { if (state.send) { state.send(f.properties); } });
+      l.on('click', (e) => {
+        const near = layer.point && !e.zzpChosen ? nearby(state, l) : [];
+        if (near.length > 1) { choose(state, near, l.getLatLng()); return; }
+        if (state.send) { state.send(f.properties); }
+      });
       l.on('add', () => focusable(l, f.properties[layer.config.title] || layer.title));
     },
   });
@@ -136,6 +140,58 @@ function drawLayer(state, entry) {
       onEachFeature: (f, l) => zzp.label(f, l, layer.label),
     }));
   }
+}
+
+// Point features drawn within NEAR px of a marker (itself included), in every point layer shown.
+const NEAR = 12;
+function nearby(state, marker) {
+  const here = state.map.latLngToContainerPoint(marker.getLatLng());
+  const found = [];
+  state.layers.forEach((entry) => {
+    if (!entry.layer.point || !entry.features || !state.map.hasLayer(entry.group)) { return; }
+    entry.features.eachLayer((m) => {
+      if (state.map.latLngToContainerPoint(m.getLatLng()).distanceTo(here) <= NEAR) {
+        found.push({marker: m, name: m.feature.properties[entry.layer.config.title] || entry.layer.title, layer: entry.layer.title});
+      }
+    });
+  });
+  return found;
+}
+
+// Markers that overlap cannot be told apart by a tap: a short list of their names, one button each.
+function choose(state, near, latlng) {
+  state.map.closePopup();
+  if (state.chooser) { state.chooser.remove(); }
+  const box = document.createElement('div');
+  box.className = 'zzp-chooser';
+  box.setAttribute('role', 'dialog');
+  box.setAttribute('aria-label', '此处有多个要素');
+  const heading = document.createElement('div');
+  heading.className = 'zzp-chooser-title';
+  heading.textContent = '此处有多个要素：';
+  box.appendChild(heading);
+  near.forEach((item) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = item.name;
+    button.title = item.layer;
+    button.addEventListener('click', () => {
+      close();
+      item.marker.fire('click', {latlng: item.marker.getLatLng(), zzpChosen: true});
+    });
+    box.appendChild(button);
+  });
+  const point = state.map.latLngToContainerPoint(latlng);
+  box.style.left = Math.round(point.x + 10) + 'px';
+  box.style.top = Math.round(point.y + 10) + 'px';
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  state.map.getContainer().appendChild(box);
+  const close = () => { box.remove(); state.map.off('click zoomstart movestart', close); state.chooser = null; };
+  box.addEventListener('keydown', (e) => { if (e.key === 'Escape') { close(); } });
+  state.map.on('click zoomstart movestart', close);
+  state.chooser = box;
+  box.querySelector('button').focus({preventScroll: true});
 }
 
 // A feature reached by Tab, named for screen readers, opened with Enter or Space as by a click.
