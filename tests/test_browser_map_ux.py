@@ -306,3 +306,19 @@ def test_overlapping_markers_offer_a_choice(page, server):
     page.get_by_role("heading", name=other["name"]).first.wait_for(timeout=10_000)  # the one chosen, not the one on top
     assert chooser.count() == 0
     assert not page.errors
+
+
+def test_a_layer_from_another_page_can_be_turned_on_from_the_layer_list(page, server):
+    open_map(page, server + "/structure")
+    assert page.locator("path.zzp-rail_network").count() == 0
+    page.locator(".leaflet-control-layers").hover()
+    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert any("铁路“六纵四横”（交通网络）" in t for t in labels), labels
+    own = [i for i, t in enumerate(labels) if "（" not in t]
+    assert own == list(range(len(own)))  # the page's own layers first
+    page.locator(".leaflet-control-layers label", has_text="铁路“六纵四横”").locator("input").check()
+    page.locator("path.zzp-rail_network").first.wait_for(state="attached", timeout=15_000)
+    wait_for_app(page)
+    page.wait_for_function("() => (new URLSearchParams(location.search).get('layers') || '').includes('rail_network')", timeout=5_000)
+    assert page.locator(".zzp-legend-row[data-layer='铁路“六纵四横”']").count() > 0
+    assert not page.errors

@@ -171,3 +171,16 @@ def test_any_catalog_layer_a_link_asks_for_is_drawn_on_any_page_in_its_place(vie
     spec = by_id(build(view_id, state))
     assert spec["rail_network"]["visible"] and spec["planning_zones"]["visible"]
     assert [i for i in spec if spec[i]["visible"]] == [i for i in ids if i in state.layers]
+
+
+def test_the_layer_list_offers_every_catalog_layer_the_page_did_not_send_grouped():
+    spec = build("structure")
+    sent = {layer["id"] for layer in spec["layers"]}
+    offered = [item["id"] for item in spec["more"]]
+    assert set(offered) | sent == set(CATALOG.ids()) and not set(offered) & sent
+    groups = [CATALOG.get(i).group for i in offered]
+    assert groups == sorted(groups, key=CATALOG.groups.index)  # in the catalog's groups
+    rail = next(item for item in spec["more"] if item["id"] == "rail_network")
+    assert rail["name"] == "铁路“六纵四横”（交通网络）"
+    asked = build("structure", MapState(layers=("rail_network",)))
+    assert "rail_network" not in [item["id"] for item in asked["more"]]

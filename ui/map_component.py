@@ -23,6 +23,7 @@ from layers.web.mapspec import MapSpec, ViewRequest
 
 COMPONENT_NAME = "zzp_map"
 CLICKS = "zzp_map_clicks"  # session key: map key → the last clicked feature's properties
+WANTED = "zzp_map_wanted"  # session key: map key → catalog layers the user turned on in the layer list
 VIEWS = "zzp_map_views"  # session key: map key → the view the page last asked for (a county chosen)
 
 _map = st.components.v2.component(
@@ -41,6 +42,18 @@ def remember_click(key: str) -> None:
     clicked = (st.session_state.get(key) or {}).get("clicked")
     if isinstance(clicked, dict) and "_layer" in clicked and "_row" in clicked:
         st.session_state.setdefault(CLICKS, {})[key] = clicked
+
+
+def remember_wanted(key: str) -> None:
+    """Keep a layer the user turned on in the map's layer list (not sent yet): the next run sends it."""
+    wanted = (st.session_state.get(key) or {}).get("wanted")
+    if isinstance(wanted, str):
+        st.session_state.setdefault(WANTED, {}).setdefault(key, set()).add(wanted)
+
+
+def wanted_layers(key: str) -> set[str]:
+    """The catalog layers the user turned on in the map ``key``'s layer list in this session."""
+    return set(st.session_state.get(WANTED, {}).get(key, set()))
 
 
 def clicked_feature(key: str) -> dict[str, Any] | None:
@@ -65,6 +78,8 @@ def requested_view(key: str) -> ViewRequest | None:
 
 def live_map(spec: MapSpec, key: str) -> dict[str, Any] | None:
     """Show ``spec`` in the page's map ``key``; return the last clicked feature's properties (or None)."""
-    callbacks = {"on_clicked_change": partial(remember_click, key)} if spec.report_clicks else {}
+    callbacks = {"on_wanted_change": partial(remember_wanted, key)}
+    if spec.report_clicks:
+        callbacks["on_clicked_change"] = partial(remember_click, key)
     _map(key=key, data=spec.to_json(), height="content", **callbacks)
     return clicked_feature(key)

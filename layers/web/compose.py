@@ -91,6 +91,8 @@ def compose_map(
         spec.add(layer, data, catalog, layer.id in visible, detail_url=detail_url, selected=state.selected)
     for layer, data in extra or []:
         spec.add(layer, data, catalog, True)
+    sent = {load.spec.id for load in loads}
+    spec.more = [(s.id, s.title, s.group) for g in catalog.groups for s in catalog.layers if s.group == g and s.id not in sent]
     return spec, selected
 
 

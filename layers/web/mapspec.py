@@ -79,6 +79,8 @@ class MapSpec:
     report_clicks: bool = True
     legend_title: str = "图例"
     label: str = "规划地图"  # the map's accessible name (the page names it: 地图：总览)
+    # Catalog layers not sent, offered in the layer list and sent when the user turns one on: (id, title, group).
+    more: list[tuple[str, str, str]] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)  # each layer's JSON text, in drawing order
     specs: list[LayerSpec] = field(default_factory=list)
 
@@ -120,6 +122,7 @@ class MapSpec:
             "height": self.height,
             "clicks": self.report_clicks,
             "label": self.label,
+            "more": [{"id": i, "name": html_text(f"{title}（{group}）"), "title": title} for i, title, group in self.more],
             "legend": legend_html(self.specs, self.legend_title),
             "sync": None
             if self.sync is None

@@ -70,6 +70,7 @@ function createMap(element, spec) {
                  legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
                  groups: [], titles: [], sync: null, send: null};
   state.control.addTo(map);
+  map.on('overlayadd', (e) => { if (e.layer.__zzpWanted && state.want) { state.want(e.layer.__zzpWanted); } });
   const toggle = state.control.getContainer().querySelector('.leaflet-control-layers-toggle');
   toggle.title = '图层';
   toggle.setAttribute('aria-label', '图层');
@@ -236,7 +237,7 @@ function applyLayers(state, spec) {
   spec.layers.forEach((layer) => {
     let entry = state.layers.get(layer.id);
     if (!entry) {
-      entry = {group: L.featureGroup(), hash: null, visible: null};
+      entry = {group: L.featureGroup(), hash: null, visible: null, wanted: fromPlaceholder(state, layer.id)};
       state.layers.set(layer.id, entry);
       state.control.addOverlay(entry.group, layer.name);
     }
@@ -256,6 +257,10 @@ function applyLayers(state, spec) {
       if (entry.visible !== null && shown !== layer.visible) {  // as if toggled: legend row and URL follow
         state.map.fire(layer.visible ? 'overlayadd' : 'overlayremove', {layer: entry.group, name: layer.name});
       }
+      if (entry.wanted && layer.visible) {  // asked for in the layer list: legend row and URL follow
+        state.map.fire('overlayadd', {layer: entry.group, name: layer.name});
+        entry.wanted = false;
+      }
       entry.visible = layer.visible;
       changed = true;
     }
@@ -271,6 +276,28 @@ function applyLayers(state, spec) {
   // zzp.sync and zzp.legend read these arrays: keep the same arrays, new contents.
   state.groups.splice(0, state.groups.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.id]));
   state.titles.splice(0, state.titles.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.title]));
+}
+
+// Catalog layers this page did not send: listed (after the page's own) and sent when turned on,
+// through the 'wanted' trigger (one rerun); the layer that arrives replaces its placeholder.
+function applyMore(state, spec) {
+  state.more = state.more || new Map();
+  (spec.more || []).forEach((item) => {
+    if (state.more.has(item.id) || state.layers.has(item.id)) { return; }
+    const placeholder = L.layerGroup();
+    placeholder.__zzpWanted = item.id;
+    state.more.set(item.id, placeholder);
+    state.control.addOverlay(placeholder, item.name);
+  });
+}
+
+function fromPlaceholder(state, id) {
+  const placeholder = state.more && state.more.get(id);
+  if (!placeholder) { return false; }
+  state.control.removeLayer(placeholder);
+  state.map.removeLayer(placeholder);
+  state.more.delete(id);
+  return true;
 }
 
 function applyLegend(state, spec) {
@@ -333,9 +360,11 @@ export default function (component) {
   loadOnce(spec).then(() => {
     const state = element.__zzp || (element.__zzp = createMap(element, spec));
     state.send = spec.clicks ? (props) => setTriggerValue('clicked', props) : null;
+    state.want = (id) => setTriggerValue('wanted', id);
     element.classList.toggle('zzp-clean', !!spec.clean);
     applyBasemap(state, spec);
     applyLayers(state, spec);
+    applyMore(state, spec);
     applyLegend(state, spec);
     applySync(state, spec);
     state.map.invalidateSize();
