@@ -87,7 +87,7 @@ def test_turning_a_layer_off_removes_its_paths_and_its_legend_rows(page, server)
     rows = page.locator(".zzp-legend-row[data-layer='铁路“六纵四横”']")
     assert rows.first.is_visible()
     page.locator(".leaflet-control-layers").hover()
-    page.locator(".leaflet-control-layers label", has_text="铁路“六纵四横”").locator("input").uncheck()
+    page.locator(".leaflet-control-layers label", has_text="铁路“六纵四横”").locator("input[type=checkbox]").uncheck()
     page.wait_for_timeout(300)
     assert rail.count() == 0
     assert not rows.first.is_visible()

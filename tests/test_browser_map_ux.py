@@ -316,9 +316,21 @@ def test_a_layer_from_another_page_can_be_turned_on_from_the_layer_list(page, se
     assert any("铁路“六纵四横”（交通网络）" in t for t in labels), labels
     own = [i for i, t in enumerate(labels) if "（" not in t]
     assert own == list(range(len(own)))  # the page's own layers first
-    page.locator(".leaflet-control-layers label", has_text="铁路“六纵四横”").locator("input").check()
+    page.locator(".leaflet-control-layers label", has_text="铁路“六纵四横”").locator("input[type=checkbox]").check()
     page.locator("path.zzp-rail_network").first.wait_for(state="attached", timeout=15_000)
     wait_for_app(page)
     page.wait_for_function("() => (new URLSearchParams(location.search).get('layers') || '').includes('rail_network')", timeout=5_000)
     assert page.locator(".zzp-legend-row[data-layer='铁路“六纵四横”']").count() > 0
+    assert not page.errors
+
+
+def test_each_drawn_layer_has_an_opacity_slider(page, server):
+    open_map(page, server + "/transport")
+    page.locator(".leaflet-control-layers").hover()
+    slider = page.get_by_label("透明度：铁路“六纵四横”")
+    assert slider.count() == 1
+    slider.fill("0.3")
+    opacity = page.evaluate("() => getComputedStyle(document.querySelector('path.zzp-rail_network')).opacity")
+    assert float(opacity) == pytest.approx(0.3)
+    assert float(page.evaluate("() => getComputedStyle(document.querySelector('path.zzp-admin_counties')).opacity")) == 1
     assert not page.errors

@@ -67,7 +67,7 @@ function createMap(element, spec) {
   zzp.scale(map);
   L.control.zzpFullscreen().addTo(map);
   const state = {map, layers: new Map(), tiles: [], basemap: null, view: null, legend: null,
-                 legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
+                 legendHtml: null, control: opacityLayers({collapsed: true, position: 'topright'}),
                  groups: [], titles: [], sync: null, send: null};
   state.control.addTo(map);
   map.on('overlayadd', (e) => { if (e.layer.__zzpWanted && state.want) { state.want(e.layer.__zzpWanted); } });
@@ -100,6 +100,41 @@ function twoFingers(map, element) {
   const end = (e) => { if (e.touches.length === 0) { map.dragging.disable(); } };
   element.addEventListener('touchend', end, {passive: true});
   element.addEventListener('touchcancel', end, {passive: true});
+}
+
+// The layer list with a small opacity slider under each drawn overlay (Leaflet rebuilds the list's
+// rows whenever a layer joins or leaves, so the slider is added where each row is made).
+// (Made when the map is: Leaflet is loaded after this module.)
+function opacityLayers(options) {
+  const Control = L.Control.Layers.extend({_addItem(obj) {
+    const label = L.Control.Layers.prototype._addItem.call(this, obj);
+    const group = obj.layer;
+    if (obj.overlay && !group.__zzpWanted) {
+      const slider = document.createElement('input');
+      slider.type = 'range';
+      slider.min = '0.1';
+      slider.max = '1';
+      slider.step = '0.1';
+      slider.value = String(group.__zzpOpacity || 1);
+      slider.className = 'zzp-opacity';
+      slider.setAttribute('aria-label', '透明度：' + (label.textContent || '').trim());
+      L.DomEvent.disableClickPropagation(slider);
+      slider.addEventListener('input', () => { group.__zzpOpacity = Number(slider.value); fade(group); });
+      label.appendChild(slider);
+    }
+    return label;
+  }});
+  return new Control(null, null, options);
+}
+
+// A layer's opacity (the slider's) on each of its drawn features.
+function fade(group) {
+  const value = group.__zzpOpacity || 1;
+  group.eachLayer(function each(l) {
+    if (l.eachLayer) { l.eachLayer(each); return; }
+    const node = l.getElement && l.getElement();
+    if (node) { node.style.opacity = value === 1 ? '' : String(value); }
+  });
 }
 
 function applyBasemap(state, spec) {
@@ -246,6 +281,8 @@ function applyLayers(state, spec) {
     if (entry.hash !== layer.hash) {  // other features or labels: redraw the layer
       entry.group.clearLayers();
       drawLayer(state, entry);
+      entry.group.once('add', () => fade(entry.group));
+      if (state.map.hasLayer(entry.group)) { fade(entry.group); }
       entry.hash = layer.hash;
       changed = true;
     } else if (previous.styleHash !== layer.styleHash) {  // only styles (a selection): restyle, popups stay open
