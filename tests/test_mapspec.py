@@ -17,7 +17,8 @@ from layers.io import store
 from layers.io.catalog import load_catalog
 from layers.web import mapbuild
 from layers.web.basemaps import GCJ02_DATUM, WGS84_DATUM, get_basemap
-from layers.web.compose import compose_map, field_filter
+from layers.region import extents
+from layers.web.compose import compose_map, field_filter, fit_request
 from layers.web.display import prepare
 from layers.web.mapspec import MapSpec, ViewRequest
 from layers.web.permalink import MapState
@@ -91,7 +92,20 @@ def test_the_view_request_is_the_links_and_its_nonce_names_it():
     other, default = build(state=MapState(center=(27.1, 113.5), zoom=10)), build()
     assert first["view"] == rerun["view"] and first["view"]["center"] == [27.0, 113.5] and first["view"]["zoom"] == 10
     assert other["view"]["nonce"] != first["view"]["nonce"] != default["view"]["nonce"]
-    assert default["view"]["center"] == list(mapbuild.CITY_CENTER) and default["view"]["zoom"] == mapbuild.CITY_ZOOM
+    assert first["view"]["bounds"] is None  # a link's view is shown as it was shared
+
+
+def test_the_first_view_fits_the_whole_city_and_a_page_request_wins():
+    default = build()
+    (south, west), (north, east) = default["view"]["bounds"]
+    minlon, minlat, maxlon, maxlat = extents.resolve("city").bounds
+    assert (south, west, north, east) == (minlat, minlon, maxlat, maxlon)
+    assert south < 26.1 and north > 28.0  # 炎陵's southern tip to 渌口's north: the whole city
+    assert default["view"]["nonce"] != build(view_id="structure")["view"]["nonce"]
+    county = extents.resolve("炎陵县").bounds
+    fitted = build(state=MapState(center=(27.0, 113.5), zoom=10), fit=fit_request(county, "county|1"))
+    assert fitted["view"]["bounds"] == [[county[1], county[0]], [county[3], county[2]]]
+    assert fitted["view"]["nonce"] == "county|1"
 
 
 def test_assets_and_links_live_under_the_base_path():
@@ -141,3 +155,32 @@ def test_hostile_text_stays_data_and_names_are_escaped():
     assert sent["title"] == text and sent["features"]["features"][0]["properties"]["name"] == text  # data, as written
     assert "<" not in sent["name"] and "<img" not in decoded["legend"]  # the two places HTML is inserted
     assert "49" not in spec.to_json().decode()
+
+
+@pytest.mark.parametrize("view_id", sorted(VIEWS))
+def test_any_catalog_layer_a_link_asks_for_is_drawn_on_any_page_in_its_place(view_id):
+    view = VIEWS[view_id]
+    state = MapState(layers=("rail_network", "planning_zones"))
+    ids = view.layer_ids(state)
+    assert {"rail_network", "planning_zones"} <= set(ids)
+    own = [i for i in ids if i in view.layers]
+    assert own == [i for i in view.layers if i in own]  # the page's own layers keep their order
+    kind = {"Polygon": 0, "LineString": 1, "Point": 2}
+    ranks = [kind[CATALOG.get(i).geometry] for i in ids]
+    assert ranks == sorted(ranks)  # areas under lines under points, added layers too
+    spec = by_id(build(view_id, state))
+    assert spec["rail_network"]["visible"] and spec["planning_zones"]["visible"]
+    assert [i for i in spec if spec[i]["visible"]] == [i for i in ids if i in state.layers]
+
+
+def test_the_layer_list_offers_every_catalog_layer_the_page_did_not_send_grouped():
+    spec = build("structure")
+    sent = {layer["id"] for layer in spec["layers"]}
+    offered = [item["id"] for item in spec["more"]]
+    assert set(offered) | sent == set(CATALOG.ids()) and not set(offered) & sent
+    groups = [CATALOG.get(i).group for i in offered]
+    assert groups == sorted(groups, key=CATALOG.groups.index)  # in the catalog's groups
+    rail = next(item for item in spec["more"] if item["id"] == "rail_network")
+    assert rail["name"] == "铁路“六纵四横”（交通网络）"
+    asked = build("structure", MapState(layers=("rail_network",)))
+    assert "rail_network" not in [item["id"] for item in asked["more"]]

@@ -25,7 +25,7 @@ from layers import export
 from layers.io.catalog import load_catalog
 from layers.paths import GEODATA, ROOT
 from layers.web import assets, urls
-from tests.browser_support import artifacts_dir, skip_without_browser
+from tests.browser_support import artifacts_dir, isolated_point, skip_without_browser
 
 pytestmark = pytest.mark.browser
 COUNTIES = 9  # 株洲's county-level divisions
@@ -114,7 +114,8 @@ def test_fresh_checkout_draws_every_map_with_no_request_leaving_the_machine(chec
         # A record link and the view written back into the address bar (the permalink) stay under the base path.
         page.goto(urls.app_url(app, "parks_towns?layers=admin_counties,industrial_parks"))
         wait_for_app(page)
-        page.locator("path.zzp-industrial_parks").first.click(force=True)  # reruns: details beside the map
+        page.locator("path.zzp-industrial_parks").first.wait_for(state="attached", timeout=30_000)
+        isolated_point(page, "industrial_parks").click(force=True)  # reruns: details beside the map
         page.wait_for_timeout(1500)
         wait_for_app(page)
         link = page.locator("a.zzp-detail")

@@ -21,7 +21,7 @@ from layers.web.permalink import MapState
 from layers.web.views import VIEWS
 from ui import frame, loaders, sidebar
 from ui.loaders import display_layer
-from ui.map_component import live_map
+from ui.map_component import live_map, requested_view, wanted_layers
 
 PAGE_LAYERS = "zzp_page_layers"  # session key: map key → the layers its page chose on the last run
 
@@ -40,6 +40,10 @@ def map_view(
     """
     view = VIEWS[view_id]
     state = _page_choice_wins(f"map-{view_id}", frame.url_state(), visible)
+    wanted = wanted_layers(f"map-{view_id}")
+    if wanted:  # layers turned on in the map's layer list: shown with the link's (or the page's) own
+        shown = state.layers if state.layers is not None else tuple(view.visible if visible is None else visible)
+        state = replace(state, layers=tuple(dict.fromkeys([*shown, *sorted(wanted)])))
     loads = loaders.load_layers(view.layer_ids(state))
     loaders.report_broken(loads)
     basemap = sidebar.current_basemap()
@@ -58,6 +62,8 @@ def map_view(
         tianditu_key=sidebar.tianditu_key(),
         base_path=frame.base_path(),
         height=height,
+        fit=requested_view(f"map-{view_id}"),
+        label="地图：" + next((p.title for p in frame.PAGES if p.url_path == view_id), "规划图"),
     )
     return live_map(spec, key=f"map-{view_id}") or selected
 

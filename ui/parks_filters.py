@@ -9,9 +9,12 @@ from typing import Any
 import streamlit as st
 
 from layers.io.catalog import load_catalog
-from layers.region import COUNTIES
+from layers.region import COUNTIES, extents
 from layers.web.compose import FeatureFilter
 from ui import frame, loaders
+from ui.map_component import request_view
+
+MAP_KEY = "map-parks_towns"  # the page's map (ui.mapview names it after the view)
 
 
 @dataclass(frozen=True)
@@ -99,12 +102,22 @@ def point_filter_widgets() -> None:
     """
     bound = {"bind": "query-params", "select_all": False}
     c1, c2, c3 = st.columns(3)
-    c1.multiselect("县市区", list(COUNTIES), key="county", placeholder="全部县市区", **bound)
+    c1.multiselect("县市区", list(COUNTIES), key="county", placeholder="全部县市区", on_change=_zoom_to_counties, **bound)
     c2.multiselect("园区类别", _kinds(), default=_kinds(), key="park_kind", placeholder="请选择园区类别", **bound)
     c3.selectbox("主导产业", [ALL_INDUSTRIES, *_industries()], key="industry", bind="query-params", placeholder="请选择")
     c4, c5 = st.columns([2, 1])
     c4.multiselect("特色小镇类别", _town_categories(), default=_town_categories(), key="town_category", placeholder="请选择小镇类别", **bound)
     c5.multiselect("城镇等级", TIERS, default=TIERS, key="tier", format_func=tier_label, placeholder="请选择等级", **bound)
+
+
+def _zoom_to_counties() -> None:
+    """The map moves to the chosen counties (the whole city when none is chosen)."""
+    names = tuple(st.session_state.get("county", ())) or ("city",)
+    try:
+        boxes = [extents.resolve(name).bounds for name in names]
+    except extents.ExtentError:
+        return  # the county outlines cannot be read: the map stays where it is
+    request_view(MAP_KEY, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
 
 
 def filtered_tables(choices: PointChoices) -> None:

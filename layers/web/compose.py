@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from layers.io import store
 from layers.io.catalog import LayerSpec, load_catalog
+from layers.region import VIEW_LIMITS, extents
+from layers.region.extents import Bounds
 from layers.web import mapbuild, urls
 from layers.web.basemaps import Basemap
 from layers.web.display import DisplayLayer
@@ -48,6 +50,8 @@ def compose_map(
     tianditu_key: str | None = None,
     base_path: str = "",
     height: int = 620,
+    fit: ViewRequest | None = None,
+    label: str = "规划地图",
 ) -> tuple[MapSpec, dict[str, Any] | None]:
     """The live map of a page (a :class:`~layers.web.mapspec.MapSpec`) and the permalink-selected feature.
 
@@ -55,6 +59,8 @@ def compose_map(
     of Streamlit so the benchmark measures exactly what a page builds.  The
     view request's nonce is the link's own centre and zoom: the map moves when
     the link asks for another view, never on a rerun that asks for the same.
+    ``fit`` is a view the page asks for (a county chosen in a filter); ``label``
+    is the map's accessible name.
     """
     catalog = load_catalog()
     filters = {**view_filters(view_id), **(filters or {})}
@@ -70,14 +76,14 @@ def compose_map(
     selected = find_selected(state.selected, loads) if state.selected else None
     if selected is not None:
         visible.add(selected["_layer"])
-    center, zoom = state.center or mapbuild.CITY_CENTER, state.zoom or mapbuild.CITY_ZOOM
     spec = MapSpec(
         basemap,
-        ViewRequest(center, zoom, nonce=f"{view_id}|{state.center}|{state.zoom}"),
+        view_request(view_id, state, fit),
         base_path=base_path,
         tianditu_key=tianditu_key,
         clean=clean,
         height=height,
+        label=label,
         sync=Sync(view_id, base_path, basemap.id, state.selected),
     )
     detail_url = urls.app_url(base_path, "projects?id=")
@@ -85,7 +91,37 @@ def compose_map(
         spec.add(layer, data, catalog, layer.id in visible, detail_url=detail_url, selected=state.selected)
     for layer, data in extra or []:
         spec.add(layer, data, catalog, True)
+    sent = {load.spec.id for load in loads}
+    spec.more = [(s.id, s.title, s.group) for g in catalog.groups for s in catalog.layers if s.group == g and s.id not in sent]
     return spec, selected
+
+
+def view_request(view_id: str, state: MapState, fit: ViewRequest | None = None) -> ViewRequest:
+    """Where the map looks: the page's request (``fit``), else the link's view, else the whole city fitted.
+
+    The city is fitted to the map's size rather than shown at a fixed zoom, so no
+    county is cut at any window size.
+    """
+    if fit is not None:
+        return fit
+    if state.center is not None or state.zoom is not None:
+        center, zoom = state.center or mapbuild.CITY_CENTER, state.zoom or mapbuild.CITY_ZOOM
+        return ViewRequest(center, zoom, nonce=f"{view_id}|{state.center}|{state.zoom}")
+    return fit_request(city_bounds(), nonce=f"{view_id}|city")
+
+
+def fit_request(bounds: Bounds, nonce: str) -> ViewRequest:
+    """A request to fit ``bounds`` (``minlon, minlat, maxlon, maxlat``)."""
+    center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
+    return ViewRequest(center, mapbuild.CITY_ZOOM, nonce=nonce, bounds=bounds)
+
+
+def city_bounds() -> Bounds:
+    """The whole city's box (its counties' outlines); the regional window if they cannot be read."""
+    try:
+        return extents.resolve("city").bounds
+    except extents.ExtentError:
+        return VIEW_LIMITS
 
 
 def view_filters(view_id: str) -> dict[str, FeatureFilter]:

@@ -42,11 +42,17 @@ STYLES = (assets.LEAFLET_CSS, assets.MAP_CSS, assets.FULLSCREEN_CSS)
 
 @dataclass(frozen=True)
 class ViewRequest:
-    """Where the app asks the map to look; ``nonce`` names the request so it is applied once."""
+    """Where the app asks the map to look; ``nonce`` names the request so it is applied once.
+
+    With ``bounds`` (WGS-84 ``minlon, minlat, maxlon, maxlat``) the map fits them
+    whatever its size (the whole city on a phone and on a wide screen); ``center``
+    and ``zoom`` then only place the map before it knows its size.
+    """
 
     center: tuple[float, float]
     zoom: float
     nonce: str
+    bounds: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,9 @@ class MapSpec:
     sync: Sync | None = None
     report_clicks: bool = True
     legend_title: str = "图例"
+    label: str = "规划地图"  # the map's accessible name (the page names it: 地图：总览)
+    # Catalog layers not sent, offered in the layer list and sent when the user turns one on: (id, title, group).
+    more: list[tuple[str, str, str]] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)  # each layer's JSON text, in drawing order
     specs: list[LayerSpec] = field(default_factory=list)
 
@@ -103,10 +112,17 @@ class MapSpec:
                 "maxZoom": self.basemap.max_zoom,
             },
             "attributionPrefix": mapbuild.ATTRIBUTION_PREFIX,
-            "view": {"center": list(self.view.center), "zoom": self.view.zoom, "nonce": self.view.nonce},
+            "view": {
+                "center": list(self.view.center),
+                "zoom": self.view.zoom,
+                "nonce": self.view.nonce,
+                "bounds": None if self.view.bounds is None else _corners(self.view.bounds),
+            },
             "clean": self.clean,
             "height": self.height,
             "clicks": self.report_clicks,
+            "label": self.label,
+            "more": [{"id": i, "name": html_text(f"{title}（{group}）"), "title": title} for i, title, group in self.more],
             "legend": legend_html(self.specs, self.legend_title),
             "sync": None
             if self.sync is None
@@ -117,6 +133,12 @@ class MapSpec:
         """The document the browser applies (UTF-8 JSON), layers inserted as already-serialised text."""
         head = json.dumps(self.head(), ensure_ascii=False, separators=(",", ":"))
         return (head[:-1] + ',"layers":[' + ",".join(self.layers) + "]}").encode("utf-8")
+
+
+def _corners(bounds: tuple[float, float, float, float]) -> list[list[float]]:
+    """``minlon, minlat, maxlon, maxlat`` as Leaflet's ``[[south, west], [north, east]]``."""
+    minlon, minlat, maxlon, maxlat = bounds
+    return [[minlat, minlon], [maxlat, maxlon]]
 
 
 def _text(collection: dict[str, Any] | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layers.io.catalog import Catalog, load_catalog
 from layers.web.permalink import MapState
 
 
@@ -26,12 +27,27 @@ class View:
     # Layers this page is about: search results and record links for their features open here.
     home: frozenset[str] = frozenset()
 
-    def layer_ids(self, state: MapState) -> list[str]:
-        """The layers to send for this URL state: the view's own, plus optional ones the link asks for."""
+    def layer_ids(self, state: MapState, catalog: Catalog | None = None) -> list[str]:
+        """The layers to send for this URL state: the view's own, plus optional ones the link asks for.
+
+        Any catalog layer the link asks for (``layers=``) is drawn on any page: it joins
+        after the page's layers of its kind (areas, lines, points), so it never hides them.
+        """
         requested = set(state.layers or ())
         if state.selected:
             requested |= self.on_request
-        return [layer for layer in self.layers if layer not in self.on_request or layer in requested]
+        ids = [layer for layer in self.layers if layer not in self.on_request or layer in requested]
+        catalog = catalog or load_catalog()
+        rank = {spec.id: GEOMETRY_RANK.get(spec.geometry, 1) for spec in catalog.layers}
+        for layer in catalog.ids():
+            if layer in requested and layer not in self.layers:
+                after = [i for i, own in enumerate(ids) if rank.get(own, 1) <= rank[layer]]
+                ids.insert(after[-1] + 1 if after else 0, layer)
+        return ids
+
+
+# Drawing order of a geometry family: areas under lines under points.
+GEOMETRY_RANK = {"Polygon": 0, "MultiPolygon": 0, "LineString": 1, "MultiLineString": 1, "Point": 2, "MultiPoint": 2}
 
 
 VIEWS: dict[str, View] = {

@@ -53,21 +53,88 @@ function createMap(element, spec) {
   });
   // Leaflet's own words in Chinese: the zoom buttons, the layer button, a popup's close button.
   L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
+  // The controls come first in tab order, the features (focusable, see drawLayer) after them: the
+  // controls' box moves before the panes in the DOM (stacking is by z-index, so nothing shows differently).
+  element.insertBefore(map._controlContainer, element.firstChild);
   map.on('popupopen', (e) => {
     const close = e.popup.getElement().querySelector('.leaflet-popup-close-button');
     if (close) { close.setAttribute('aria-label', '关闭'); close.title = '关闭'; }
   });
+  twoFingers(map, element);
+  map.on('tooltipopen', () => element.classList.add('zzp-tip-open'));
+  map.on('tooltipclose', () => element.classList.remove('zzp-tip-open'));
   map.attributionControl.setPrefix(spec.attributionPrefix);
   zzp.scale(map);
   L.control.zzpFullscreen().addTo(map);
-  const state = {map, layers: new Map(), tiles: [], basemap: null, view: spec.view.nonce, legend: null,
-                 legendHtml: null, control: L.control.layers(null, null, {collapsed: true, position: 'topright'}),
+  const state = {map, layers: new Map(), tiles: [], basemap: null, view: null, legend: null,
+                 legendHtml: null, control: opacityLayers({collapsed: true, position: 'topright'}),
                  groups: [], titles: [], sync: null, send: null};
   state.control.addTo(map);
+  map.on('overlayadd', (e) => { if (e.layer.__zzpWanted && state.want) { state.want(e.layer.__zzpWanted); } });
   const toggle = state.control.getContainer().querySelector('.leaflet-control-layers-toggle');
   toggle.title = '图层';
   toggle.setAttribute('aria-label', '图层');
   return state;
+}
+
+// On a touch screen one finger scrolls the page (the map is long, the page longer) and two move the
+// map: Leaflet's dragging is on only while two fingers touch; a one-finger swipe shows a short hint.
+function twoFingers(map, element) {
+  if (!(navigator.maxTouchPoints > 0 || 'ontouchstart' in window)) { return; }
+  map.dragging.disable();
+  const hint = document.createElement('div');
+  hint.className = 'zzp-touch-hint';
+  hint.textContent = '双指移动地图';
+  hint.setAttribute('aria-hidden', 'true');
+  element.appendChild(hint);
+  let timer = null;
+  element.addEventListener('touchstart', (e) => {
+    if (e.touches.length >= 2) { map.dragging.enable(); hint.classList.remove('shown'); }
+  }, {passive: true});
+  element.addEventListener('touchmove', (e) => {
+    if (e.touches.length !== 1 || map.dragging.enabled()) { return; }
+    hint.classList.add('shown');
+    clearTimeout(timer);
+    timer = setTimeout(() => hint.classList.remove('shown'), 1200);
+  }, {passive: true});
+  const end = (e) => { if (e.touches.length === 0) { map.dragging.disable(); } };
+  element.addEventListener('touchend', end, {passive: true});
+  element.addEventListener('touchcancel', end, {passive: true});
+}
+
+// The layer list with a small opacity slider under each drawn overlay (Leaflet rebuilds the list's
+// rows whenever a layer joins or leaves, so the slider is added where each row is made).
+// (Made when the map is: Leaflet is loaded after this module.)
+function opacityLayers(options) {
+  const Control = L.Control.Layers.extend({_addItem(obj) {
+    const label = L.Control.Layers.prototype._addItem.call(this, obj);
+    const group = obj.layer;
+    if (obj.overlay && !group.__zzpWanted) {
+      const slider = document.createElement('input');
+      slider.type = 'range';
+      slider.min = '0.1';
+      slider.max = '1';
+      slider.step = '0.1';
+      slider.value = String(group.__zzpOpacity || 1);
+      slider.className = 'zzp-opacity';
+      slider.setAttribute('aria-label', '透明度：' + (label.textContent || '').trim());
+      L.DomEvent.disableClickPropagation(slider);
+      slider.addEventListener('input', () => { group.__zzpOpacity = Number(slider.value); fade(group); });
+      label.appendChild(slider);
+    }
+    return label;
+  }});
+  return new Control(null, null, options);
+}
+
+// A layer's opacity (the slider's) on each of its drawn features.
+function fade(group) {
+  const value = group.__zzpOpacity || 1;
+  group.eachLayer(function each(l) {
+    if (l.eachLayer) { l.eachLayer(each); return; }
+    const node = l.getElement && l.getElement();
+    if (node) { node.style.opacity = value === 1 ? '' : String(value); }
+  });
 }
 
 function applyBasemap(state, spec) {
@@ -93,7 +160,12 @@ function drawLayer(state, entry) {
       zzp.bind(f, l, layer.config);
       l.on('mouseover', () => l.setStyle(entry.layer.highlights[styleOf(f)]));
       l.on('mouseout', () => l.setStyle(entry.layer.styles[styleOf(f)]));
-      l.on('click', () => { if (state.send) { state.send(f.properties); } });
+      l.on('click', (e) => {
+        const near = layer.point && !e.zzpChosen ? nearby(state, l) : [];
+        if (near.length > 1) { choose(state, near, l.getLatLng()); return; }
+        if (state.send) { state.send(f.properties); }
+      });
+      l.on('add', () => focusable(l, f.properties[layer.config.title] || layer.title));
     },
   });
   entry.group.addLayer(entry.features);
@@ -104,6 +176,75 @@ function drawLayer(state, entry) {
       onEachFeature: (f, l) => zzp.label(f, l, layer.label),
     }));
   }
+}
+
+// Point features drawn within NEAR px of a marker (itself included), in every point layer shown.
+const NEAR = 12;
+function nearby(state, marker) {
+  const here = state.map.latLngToContainerPoint(marker.getLatLng());
+  const found = [];
+  state.layers.forEach((entry) => {
+    if (!entry.layer.point || !entry.features || !state.map.hasLayer(entry.group)) { return; }
+    entry.features.eachLayer((m) => {
+      if (state.map.latLngToContainerPoint(m.getLatLng()).distanceTo(here) <= NEAR) {
+        found.push({marker: m, name: m.feature.properties[entry.layer.config.title] || entry.layer.title, layer: entry.layer.title});
+      }
+    });
+  });
+  return found;
+}
+
+// Markers that overlap cannot be told apart by a tap: a short list of their names, one button each.
+function choose(state, near, latlng) {
+  state.map.closePopup();
+  if (state.chooser) { state.chooser.remove(); }
+  const box = document.createElement('div');
+  box.className = 'zzp-chooser';
+  box.setAttribute('role', 'dialog');
+  box.setAttribute('aria-label', '此处有多个要素');
+  const heading = document.createElement('div');
+  heading.className = 'zzp-chooser-title';
+  heading.textContent = '此处有多个要素：';
+  box.appendChild(heading);
+  near.forEach((item) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = item.name;
+    button.title = item.layer;
+    button.addEventListener('click', () => {
+      close();
+      item.marker.fire('click', {latlng: item.marker.getLatLng(), zzpChosen: true});
+    });
+    box.appendChild(button);
+  });
+  const point = state.map.latLngToContainerPoint(latlng);
+  box.style.left = Math.round(point.x + 10) + 'px';
+  box.style.top = Math.round(point.y + 10) + 'px';
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  state.map.getContainer().appendChild(box);
+  const close = () => { box.remove(); state.map.off('click zoomstart movestart', close); state.chooser = null; };
+  box.addEventListener('keydown', (e) => { if (e.key === 'Escape') { close(); } });
+  state.map.on('click zoomstart movestart', close);
+  state.chooser = box;
+  box.querySelector('button').focus({preventScroll: true});
+}
+
+// A feature reached by Tab, named for screen readers, opened with Enter or Space as by a click.
+function focusable(l, name) {
+  const node = l.getElement && l.getElement();
+  if (!node || node.__zzpFocusable) { return; }
+  node.__zzpFocusable = true;
+  node.setAttribute('tabindex', '0');
+  node.setAttribute('role', 'button');
+  node.setAttribute('aria-label', String(name));
+  node.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    const latlng = l.getLatLng ? l.getLatLng() : l.getCenter();
+    l.fire('click', {latlng, originalEvent: e});
+  });
 }
 
 // A feature's position in its layer's list, by its row (the style index runs parallel to the list).
@@ -131,7 +272,7 @@ function applyLayers(state, spec) {
   spec.layers.forEach((layer) => {
     let entry = state.layers.get(layer.id);
     if (!entry) {
-      entry = {group: L.featureGroup(), hash: null, visible: null};
+      entry = {group: L.featureGroup(), hash: null, visible: null, wanted: fromPlaceholder(state, layer.id)};
       state.layers.set(layer.id, entry);
       state.control.addOverlay(entry.group, layer.name);
     }
@@ -140,6 +281,8 @@ function applyLayers(state, spec) {
     if (entry.hash !== layer.hash) {  // other features or labels: redraw the layer
       entry.group.clearLayers();
       drawLayer(state, entry);
+      entry.group.once('add', () => fade(entry.group));
+      if (state.map.hasLayer(entry.group)) { fade(entry.group); }
       entry.hash = layer.hash;
       changed = true;
     } else if (previous.styleHash !== layer.styleHash) {  // only styles (a selection): restyle, popups stay open
@@ -150,6 +293,10 @@ function applyLayers(state, spec) {
       if (layer.visible) { entry.group.addTo(state.map); } else { state.map.removeLayer(entry.group); }
       if (entry.visible !== null && shown !== layer.visible) {  // as if toggled: legend row and URL follow
         state.map.fire(layer.visible ? 'overlayadd' : 'overlayremove', {layer: entry.group, name: layer.name});
+      }
+      if (entry.wanted && layer.visible) {  // asked for in the layer list: legend row and URL follow
+        state.map.fire('overlayadd', {layer: entry.group, name: layer.name});
+        entry.wanted = false;
       }
       entry.visible = layer.visible;
       changed = true;
@@ -166,6 +313,28 @@ function applyLayers(state, spec) {
   // zzp.sync and zzp.legend read these arrays: keep the same arrays, new contents.
   state.groups.splice(0, state.groups.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.id]));
   state.titles.splice(0, state.titles.length, ...spec.layers.map((l) => [state.layers.get(l.id).group, l.title]));
+}
+
+// Catalog layers this page did not send: listed (after the page's own) and sent when turned on,
+// through the 'wanted' trigger (one rerun); the layer that arrives replaces its placeholder.
+function applyMore(state, spec) {
+  state.more = state.more || new Map();
+  (spec.more || []).forEach((item) => {
+    if (state.more.has(item.id) || state.layers.has(item.id)) { return; }
+    const placeholder = L.layerGroup();
+    placeholder.__zzpWanted = item.id;
+    state.more.set(item.id, placeholder);
+    state.control.addOverlay(placeholder, item.name);
+  });
+}
+
+function fromPlaceholder(state, id) {
+  const placeholder = state.more && state.more.get(id);
+  if (!placeholder) { return false; }
+  state.control.removeLayer(placeholder);
+  state.map.removeLayer(placeholder);
+  state.more.delete(id);
+  return true;
 }
 
 function applyLegend(state, spec) {
@@ -189,11 +358,20 @@ function applySync(state, spec) {
   state.sync.basemap = spec.sync.basemap;  // read on every URL write
 }
 
+// A new request moves the map, unless it is the view the map already shows: the permalink the map
+// wrote itself (4 decimals) comes back with the rerun a click starts, and must not nudge the map.
 function applyView(state, spec) {
-  if (state.view !== spec.view.nonce) {
-    state.map.setView(spec.view.center, spec.view.zoom);
-    state.view = spec.view.nonce;
+  if (state.view === spec.view.nonce) { return; }
+  state.view = spec.view.nonce;
+  const c = state.map.getCenter();
+  const [lat, lng] = spec.view.center;
+  if (spec.view.bounds) {  // fitted to the map's own size: the whole city (or a county) at any window size
+    state.map.fitBounds(spec.view.bounds, {padding: [6, 6], animate: false});
+    return;
   }
+  if (spec.view.zoom === state.map.getZoom() &&
+      Math.abs(c.lat - lat) < 1e-4 && Math.abs(c.lng - lng) < 1e-4) { return; }
+  state.map.setView(spec.view.center, spec.view.zoom);
 }
 
 export default function (component) {
@@ -203,7 +381,6 @@ export default function (component) {
     element = document.createElement('div');
     element.className = 'zzp-map';
     element.setAttribute('role', 'region');
-    element.setAttribute('aria-label', '规划地图');
     parentElement.appendChild(element);
   }
   if (element.__zzpKey !== key) {  // the element now hosts another map (another page's): start afresh
@@ -216,16 +393,19 @@ export default function (component) {
   element.__zzpData = data;
   const spec = decode(data);
   element.style.height = spec.height + 'px';
+  element.setAttribute('aria-label', spec.label);
   loadOnce(spec).then(() => {
     const state = element.__zzp || (element.__zzp = createMap(element, spec));
     state.send = spec.clicks ? (props) => setTriggerValue('clicked', props) : null;
+    state.want = (id) => setTriggerValue('wanted', id);
     element.classList.toggle('zzp-clean', !!spec.clean);
     applyBasemap(state, spec);
     applyLayers(state, spec);
+    applyMore(state, spec);
     applyLegend(state, spec);
     applySync(state, spec);
-    applyView(state, spec);
     state.map.invalidateSize();
+    applyView(state, spec);  // after the size is known: a fit depends on it
   }).catch((err) => {
     if (element.__zzp) { console.error(err); return; }  // keep the map that is there
     element.textContent = '地图无法加载：' + err.message;

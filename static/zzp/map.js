@@ -89,7 +89,8 @@ window.zzp = window.zzp || (function () {
       var p = feature.properties || {};
       layer.bindTooltip(function () { return card(p, cfg, cfg.tooltip, false); },
                         {sticky: cfg.geometry !== 'Point'});
-      layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360});
+      // No autoPan: a click must never move the map (the moved view would also be saved in the permalink).
+      layer.bindPopup(function () { return card(p, cfg, cfg.popup, true); }, {maxWidth: 360, autoPan: false});
       layer.on('click', function () { zzp.select(p[cfg.record] || (cfg.layer + ':' + (p.name || ''))); });
     },
     label: function (feature, layer, cfg) {
@@ -179,7 +180,15 @@ window.zzp = window.zzp || (function () {
         var title = panel.querySelector('.zzp-legend-title');
         title.setAttribute('role', 'button');
         title.setAttribute('tabindex', '0');
-        title.addEventListener('click', function () { panel.classList.toggle('collapsed'); });
+        function flip() {
+          panel.classList.toggle('collapsed');
+          title.setAttribute('aria-expanded', String(!panel.classList.contains('collapsed')));
+        }
+        title.setAttribute('aria-expanded', String(!panel.classList.contains('collapsed')));
+        title.addEventListener('click', flip);
+        title.addEventListener('keydown', function (e) {  // a button: Enter and Space work as a click
+          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); flip(); }
+        });
         L.DomEvent.disableClickPropagation(d);
         L.DomEvent.disableScrollPropagation(d);
         return d;
