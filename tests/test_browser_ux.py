@@ -136,6 +136,9 @@ TAP_TARGETS = """() => {
     : el;
   for (const el of document.querySelectorAll(what)) {
     if (el.closest('p, li, td, .leaflet-control-attribution')) continue;  // links inside running text are exempt (WCAG 2.5.5 “inline”)
+    // A map feature's size is its geography (WCAG 2.5.5 “essential”); on phones the 地图要素列表 and the chooser for
+    // overlapping markers are the finger-sized way to open one.
+    if (el.closest('.leaflet-pane')) continue;
     const box = target(el).getBoundingClientRect(), style = getComputedStyle(el);
     if (box.width <= 1 || box.height <= 1 || style.visibility === 'hidden' || style.display === 'none') continue;
     if (box.right <= 0 || box.left >= window.innerWidth) continue;  // inside the closed sidebar
