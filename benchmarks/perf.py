@@ -2,7 +2,7 @@
 
     python -m benchmarks [--json FILE] [--repeats N] [--no-browser]
 
-For each map page (``layers.views.VIEWS``):
+For each map page (``layers.web.views.VIEWS``):
 
 * **build** — server time to make the page's map spec and serialise it as the
   inline map component is sent it, cold (empty caches: read, validate, prepare)

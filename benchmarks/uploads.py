@@ -6,7 +6,7 @@ Builds, in a temporary folder, the attack files from the "Closed to attack"
 report — 100,000 property keys in one GeoJSON feature, a self-intersecting
 polygon of 10^6 vertices, 450,000 GeoJSON points, a zipped Shapefile of
 3 million points — and the largest files the budgets in :mod:`layers.io.formats`
-still accept.  Each goes through :func:`layers.uploads.load_upload` in a
+still accept.  Each goes through :func:`layers.io.uploads.load_upload` in a
 fresh interpreter, which reports its CPU time (user + system,
 ``resource.getrusage``) and peak resident memory around that one call, and
 whether the file was refused or accepted.  The budgets aim at ≤ 10 s of CPU

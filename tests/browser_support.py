@@ -1,7 +1,7 @@
 """Browser-test helpers: skip cleanly when Chromium or Playwright is missing.
 
 The map's browser files need no check: they come with ``pip install -r
-requirements.txt`` and the app serves them itself (:mod:`layers.assets`).
+requirements.txt`` and the app serves them itself (:mod:`layers.web.assets`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Hostile text never runs: feature properties, layer titles, legend labels, labels, upload names, export titles.
 
-The static tests render the map HTML (``layers.mapbuild``) and look at every
+The static tests render the map HTML (``layers.web.mapbuild``) and look at every
 place text lands; the browser test loads such a map in Chromium, hovers and
 clicks the hostile feature and opens the layer control, and fails on any
 ``alert`` dialog.

@@ -59,7 +59,7 @@ def test_choosing_a_row_opens_the_feature_in_the_panel():
     index = int(rows.index[rows["图层"] == "产业园区与平台"][0])
     name = rows.loc[index, "名称"]
     state = table.proto.id
-    at.session_state[f"features-parks_towns"] = {"selection": {"rows": [index], "columns": [], "cells": []}}
+    at.session_state["features-parks_towns"] = {"selection": {"rows": [index], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
     assert at.query_params["sel"]

@@ -33,7 +33,7 @@ def map_view(
     extra: list[tuple[LayerSpec, DisplayLayer]] | None = None,
     visible: set[str] | None = None,
 ) -> dict[str, Any] | None:
-    """Draw the page's view (:data:`layers.views.VIEWS`); return the clicked or selected feature.
+    """Draw the page's view (:data:`layers.web.views.VIEWS`); return the clicked or selected feature.
 
     ``extra`` adds layers that are not in the catalog (a user's upload), drawn
     last and visible; ``visible`` overrides the view's default visibility.

@@ -7,7 +7,7 @@ so).  The sheet is drawn by matplotlib with no browser and no internet:
 
 * the map is in a metric CRS (:data:`layers.region.METRIC_CRS`) with equal axes,
   so the scale bar is true; the north arrow allows for meridian convergence;
-* symbols come from the catalog through :mod:`layers.style` at the same
+* symbols come from the catalog through :mod:`layers.web.style` at the same
   physical size as on screen, so the sheet matches the web map;
 * all text is real text in the PDF (TrueType, ``pdf.fonttype`` 42) in Noto Sans
   CJK SC (:mod:`layers.export.fonts`), and user text is never parsed as mathtext;

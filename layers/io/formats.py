@@ -11,7 +11,7 @@ file, three walls:
 1. **Content, not name.**  KML must be XML (no DTD, so no entities) whose root
    element is ``kml``; a GeoPackage must be SQLite carrying the GeoPackage
    application id; a Shapefile's ``.shp`` and ``.shx`` must start with the
-   file code 9994.  GeoJSON never reaches GDAL: :mod:`layers.reader` parses it.
+   file code 9994.  GeoJSON never reaches GDAL: :mod:`layers.io.geojson` parses it.
 2. **GDAL restricted for the whole process**, at import of this module: every
    driver but the few the app reads is skipped (``GDAL_SKIP``, then verified),
    network file systems are off, ``/vsi`` paths are refused, and the driver
@@ -22,7 +22,7 @@ file, three walls:
    ``make_valid``.  The limits keep one upload within seconds of CPU and a few
    hundred MB (measured by ``python -m benchmarks.uploads``).
 
-Every refusal is a :class:`~layers.validation.VectorDataError` with a Chinese
+Every refusal is a :class:`~layers.io.validation.VectorDataError` with a Chinese
 message naming the user's file, never a server path.
 """
 

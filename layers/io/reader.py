@@ -4,7 +4,7 @@ GeoJSON is parsed strictly by :mod:`layers.io.geojson`; the other formats staff
 use (GeoPackage, KML, zipped Shapefile) go through :mod:`layers.io.uploads`,
 which guards GDAL (formats by content, zip limits, budgets, encodings, CRS) for
 the app and this CLI alike.  A
-file that fails raises :class:`~layers.validation.VectorDataError` listing
+file that fails raises :class:`~layers.io.validation.VectorDataError` listing
 every problem; callers never see a traceback.
 """
 

@@ -17,10 +17,10 @@ plausible lon/lat, projected data is reprojected, GCJ-02 (高德) is converted
 by :mod:`layers.crs`, and invalid geometries are repaired with
 ``shapely.make_valid`` (up to a vertex budget) or skipped — every such step is reported with the
 feature index.  Anything unusable raises
-:class:`~layers.validation.VectorDataError`, never another exception.
+:class:`~layers.io.validation.VectorDataError`, never another exception.
 
 :func:`read` is the reader behind ``python -m layers validate`` (via
-:func:`layers.reader.read_vector`); :func:`load_upload` adds the app's tidying.
+:func:`layers.io.reader.read_vector`); :func:`load_upload` adds the app's tidying.
 Nothing here keeps state: the app holds an upload in the user's session only.
 """
 

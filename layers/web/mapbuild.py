@@ -86,7 +86,7 @@ class RawHtml(Element):
     wraps every rendered macro in one — so a feature property or a title
     ``{{ 7*7 }}`` would render as ``49``, and ``{{ lipsum.__globals__ … }}``
     reaches the operating system.  This element is never compiled: callers
-    escape what they put in it (:func:`layers.escape.html_text`).
+    escape what they put in it (:func:`layers.web.escape.html_text`).
     """
 
     def __init__(self, text: str):
@@ -281,7 +281,7 @@ def add_layer(
     """Draw one catalog layer onto ``m`` as a named ``FeatureGroup`` and return the group.
 
     ``data`` is the layer's GeoDataFrame (prepared for display here, WGS-84) or
-    an already prepared :class:`~layers.display.DisplayLayer` (cached by pages).
+    an already prepared :class:`~layers.web.display.DisplayLayer` (cached by pages).
     ``selected`` is a permalink selection (a record id, or ``layer:name``) to emphasise.
     """
     if isinstance(data, gpd.GeoDataFrame):

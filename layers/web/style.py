@@ -1,6 +1,6 @@
 """Symbols and legends derived from the catalog, for the web map and for print.
 
-The catalog holds one :class:`~layers.catalog.Style` per layer (or per
+The catalog holds one :class:`~layers.io.catalog.Style` per layer (or per
 category); this module turns it into Leaflet options, legend rows and
 matplotlib keyword arguments, so the briefing export draws exactly what the
 web map shows.
