@@ -13,32 +13,13 @@ import pytest
 from benchmarks.live import (
     MAP,
     RUN_COUNTER,
-    launch,
     map_view,
     offline_context,
-    streamlit_server,
     wait_for_app,
 )
-from tests.browser_support import artifacts_dir, isolated_point, skip_without_browser
+from tests.browser_support import artifacts_dir, isolated_point
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    skip_without_browser()
-    with streamlit_server() as (base, _process):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

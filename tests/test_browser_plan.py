@@ -7,28 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.live import LEAFLET_MAP, MAP, launch, offline_context, streamlit_server, wait_for_app
-from tests.browser_support import artifacts_dir, isolated_point, skip_without_browser
+from benchmarks.live import LEAFLET_MAP, MAP, offline_context, wait_for_app
+from tests.browser_support import artifacts_dir, isolated_point
 
 pytestmark = pytest.mark.browser
 MAGENTA = "#ff00aa"
-
-
-@pytest.fixture(scope="module")
-def server():
-    skip_without_browser()
-    with streamlit_server() as (base, _process):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
 
 
 def new_page(browser, width: int = 1400, height: int = 950):

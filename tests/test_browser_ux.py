@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from benchmarks.live import launch, offline_context, streamlit_server, wait_for_app
-from tests.browser_support import artifacts_dir, skip_without_browser
+from benchmarks.live import offline_context, wait_for_app
+from tests.browser_support import artifacts_dir
 from tests.test_contrast import AA, contrast
 from ui import frame
 
@@ -69,23 +69,6 @@ def english_words(text: str) -> set[str]:
 def test_the_word_check_finds_streamlit_english():
     assert english_words("Drag and drop file here") == {"Drag", "and", "drop", "file", "here"}
     assert english_words("上传 GeoJSON（WGS-84）· 300 dpi · https://example.com/a") == set()
-
-
-@pytest.fixture(scope="module")
-def server():
-    skip_without_browser()
-    with streamlit_server() as (base, _process):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
 
 
 def open_page(context, base: str, page_info: frame.PageInfo, query: str = ""):

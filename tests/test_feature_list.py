@@ -8,23 +8,10 @@ from streamlit.testing.v1 import AppTest
 from layers.io.catalog import load_catalog
 from layers.web.views import VIEWS
 from tests.conftest import ROOT
-from ui import frame
+from tests.test_pages import open_page
 
 APP = str(ROOT / "app.py")
 MAP_PAGES = ["overview", "structure", "transport", "parks_towns", "upload"]
-
-
-def open_page(url_path: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    page = frame.page_info(url_path)
-    if not page.default:
-        at.switch_page(page.file)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def feature_table(at: AppTest, view_id: str):

@@ -15,9 +15,9 @@ import shapely
 
 from layers.io import store
 from layers.io.catalog import load_catalog
+from layers.region import extents
 from layers.web import mapbuild
 from layers.web.basemaps import GCJ02_DATUM, WGS84_DATUM, get_basemap
-from layers.region import extents
 from layers.web.compose import compose_map, field_filter, fit_request
 from layers.web.display import prepare
 from layers.web.mapspec import MapSpec, ViewRequest

@@ -16,7 +16,6 @@ import subprocess
 import pytest
 
 from benchmarks.live import (
-    launch,
     offline_context,
     streamlit_server,
     wait_for_app,
@@ -48,16 +47,6 @@ def checkout(tmp_path_factory):
             shutil.copy2(source, dest / rel)
     assert not (dest / "static" / "vendor").exists()
     return dest
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
 
 
 def probe(url: str) -> bool:

@@ -3,12 +3,11 @@
 import json
 
 import pytest
+from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
-from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
-
 from ui import frame
 from ui.map_component import CLICKS, COMPONENT_NAME
 
@@ -21,6 +20,20 @@ def run_page(page: frame.PageInfo) -> AppTest:
     if not page.default:
         at.switch_page(page.file)
         at.run()
+    return at
+
+
+def open_page(url_path: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
+    """Open a page with these query parameters set first, as a link would; no exception allowed."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    page = frame.page_info(url_path)
+    if not page.default:
+        at.switch_page(page.file)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
     return at
 
 

@@ -4,7 +4,6 @@ import io
 import json
 
 import pandas as pd
-
 import pytest
 
 from layers.io import licence

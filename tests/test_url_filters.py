@@ -6,29 +6,14 @@ Also: the sidebar's search and 项目库 count the same records for the same wor
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from layers.io.catalog import load_catalog
 from layers.io.store import load_many
 from layers.plan import search
 from tests.conftest import ROOT
-from ui import frame
+from tests.test_pages import open_page
 
 APP = str(ROOT / "app.py")
-
-
-def open_page(url_path: str, params: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    page = frame.page_info(url_path)
-    if not page.default:
-        at.switch_page(page.file)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 
 def test_transport_networks_come_from_the_url():

@@ -35,7 +35,7 @@ from typing import Any
 
 import pyogrio
 
-from layers.io.validation import Problem, VectorDataError
+from layers.io.validation import refusal
 
 MAX_FEATURES = 20_000  # everything is inlined into the page: more would stall the browser
 MAX_FIELDS = 500  # distinct property keys (attribute columns) in one file
@@ -63,20 +63,16 @@ _CHUNK = 1024 * 1024
 _TOKEN = re.compile(r"\S+")
 
 
-def _refuse(file: str, message: str, index: int | None = None) -> VectorDataError:
-    return VectorDataError([Problem(file, message, index)])
-
-
 def check_limit(count: int, limit: int, what: str, file: str) -> None:
     """Refuse once a count passes its limit (read at call time, so tests can lower it)."""
     if count > limit:
-        raise _refuse(file, f"{what}超过上限 {limit} 个（计得 {count} 个）：请先筛选、简化或分幅后再上传")
+        raise refusal(file, f"{what}超过上限 {limit} 个（计得 {count} 个）：请先筛选、简化或分幅后再上传")
 
 
 def check_vertices(counts: Any, total: int, file: str, first: int = 0) -> int:
     """Vertex ``counts`` of features ``first``, ``first + 1``… against both caps; returns the file's new total."""
     for i in (index for index, count in enumerate(counts) if count > MAX_GEOMETRY_VERTICES):
-        raise _refuse(file, f"单个要素的顶点超过上限 {MAX_GEOMETRY_VERTICES} 个（计得 {counts[i]} 个）：请先简化", first + i)
+        raise refusal(file, f"单个要素的顶点超过上限 {MAX_GEOMETRY_VERTICES} 个（计得 {counts[i]} 个）：请先简化", first + i)
     total += int(sum(counts))
     check_limit(total, MAX_VERTICES, "顶点", file)
     return total
@@ -105,15 +101,15 @@ def gdal_layers(path: Path, kind: str, file: str) -> list[tuple[str, str | None]
     Raises pyogrio's errors for the caller to word (it knows which temporary path to hide).
     """
     if str(path).startswith("/vsi") or kind not in READ_DRIVERS:  # GDAL's virtual (network, archive) paths
-        raise _refuse(file, "拒绝读取：不是本机上传的文件")
+        raise refusal(file, "拒绝读取：不是本机上传的文件")
     extra = REGISTERED_DRIVERS - KEEP_DRIVERS
     if extra:  # fail closed: without the restriction, content could pick any driver
-        raise _refuse(file, f"服务器未能限制文件解析器（仍启用 {len(extra)} 个其他驱动），暂不读取 {FORMAT_NAMES[kind]} 文件")
+        raise refusal(file, f"服务器未能限制文件解析器（仍启用 {len(extra)} 个其他驱动），暂不读取 {FORMAT_NAMES[kind]} 文件")
     features, out = 0, []
     for layer, geometry_type in pyogrio.list_layers(path):
         info = pyogrio.read_info(path, layer=layer, force_feature_count=True)
         if info["driver"] not in READ_DRIVERS[kind]:
-            raise _refuse(file, f"文件内容不是 {FORMAT_NAMES[kind]}（被识别为 {info['driver']}），已拒绝")
+            raise refusal(file, f"文件内容不是 {FORMAT_NAMES[kind]}（被识别为 {info['driver']}），已拒绝")
         check_limit(len(info["fields"]), MAX_FIELDS, f"图层 {layer!r} 的属性字段", file)
         features += max(int(info["features"]), 0)
         check_limit(features, MAX_FEATURES, "要素", file)
@@ -127,9 +123,9 @@ def gdal_layers(path: Path, kind: str, file: str) -> list[tuple[str, str | None]
 def check_gpkg(data: bytes, file: str) -> None:
     """A GeoPackage is an SQLite database whose header carries the GeoPackage application id."""
     if not data.startswith(SQLITE_MAGIC) or len(data) < 100:
-        raise _refuse(file, "不是 GeoPackage 文件（文件头不是 SQLite 数据库）")
+        raise refusal(file, "不是 GeoPackage 文件（文件头不是 SQLite 数据库）")
     if data[68:72] not in GPKG_APPLICATION_IDS:
-        raise _refuse(file, "不是 GeoPackage 文件（SQLite 数据库没有 GeoPackage 应用标识）")
+        raise refusal(file, "不是 GeoPackage 文件（SQLite 数据库没有 GeoPackage 应用标识）")
 
 
 def check_shapefile(stem: Path, file: str, label: str) -> None:
@@ -142,7 +138,7 @@ def check_shapefile(stem: Path, file: str, label: str) -> None:
     for path in (shp, shx):
         head = _head(path, 100)
         if len(head) < 100 or int.from_bytes(head[:4], "big") != SHAPEFILE_CODE:
-            raise _refuse(file, f"Shapefile {label!r} 的 {path.suffix} 不是 Shapefile 文件（文件头标识不是 {SHAPEFILE_CODE}）")
+            raise refusal(file, f"Shapefile {label!r} 的 {path.suffix} 不是 Shapefile 文件（文件头标识不是 {SHAPEFILE_CODE}）")
     check_limit((shx.stat().st_size - 100) // 8, MAX_FEATURES, f"Shapefile {label!r} 的要素", file)
     check_limit((shp.stat().st_size - 100) // 16, MAX_VERTICES, f"Shapefile {label!r} 的顶点（按 .shp 大小估计）", file)
     head = _head(dbf, 32)
@@ -166,14 +162,14 @@ def check_kml(data: bytes, file: str) -> None:
     state: dict[str, Any] = {"root": None, "placemarks": 0, "vertices": 0, "feature_start": 0, "coordinates": False, "in_token": False}
 
     def doctype(*_: Any) -> None:
-        raise _refuse(file, "KML 含有文档类型或实体声明（<!DOCTYPE>/<!ENTITY>），为安全起见已拒绝")
+        raise refusal(file, "KML 含有文档类型或实体声明（<!DOCTYPE>/<!ENTITY>），为安全起见已拒绝")
 
     def start(name: str, _attrs: Any) -> None:
         local = name.rsplit(" ", 1)[-1]
         if state["root"] is None:
             state["root"] = local
             if local != "kml":
-                raise _refuse(file, f"不是 KML 文件（根元素是 <{local}>，应为 <kml>）")
+                raise refusal(file, f"不是 KML 文件（根元素是 <{local}>，应为 <kml>）")
         if local == "Placemark":
             state["placemarks"] += 1
             state["feature_start"] = state["vertices"]
@@ -205,9 +201,9 @@ def check_kml(data: bytes, file: str) -> None:
         parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
         line = exc.lineno
-        raise _refuse(file, f"不是 KML 文件（XML 格式错误，第 {line} 行：{xml.parsers.expat.ErrorString(exc.code)}）") from None
+        raise refusal(file, f"不是 KML 文件（XML 格式错误，第 {line} 行：{xml.parsers.expat.ErrorString(exc.code)}）") from None
     if state["root"] is None:
-        raise _refuse(file, "不是 KML 文件（找不到 <kml> 元素）")
+        raise refusal(file, "不是 KML 文件（找不到 <kml> 元素）")
 
 
 # ------------------------------------------------------------------ GeoJSON budgets
@@ -230,7 +226,7 @@ def check_geojson(features: list, file: str) -> None:
         props = feature.get("properties")
         if isinstance(props, dict):
             if len(props) > MAX_FIELDS:
-                raise _refuse(file, f"属性过多（{len(props)} 个，上限 {MAX_FIELDS} 个）", i)
+                raise refusal(file, f"属性过多（{len(props)} 个，上限 {MAX_FIELDS} 个）", i)
             keys.update(props)
             check_limit(len(keys), MAX_FIELDS, "不同的属性名", file)
         vertices = check_vertices([positions(feature.get("geometry"))], vertices, file, i)

@@ -24,6 +24,7 @@ from layers.io import formats
 from layers.io.validation import (
     Problem,
     VectorDataError,
+    refusal,
 )
 
 GEOJSON_SUFFIXES = {".geojson", ".json"}
@@ -31,23 +32,19 @@ _GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Poly
 _WGS84_NAMES = {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:EPSG::4326", "CRS84"}
 
 
-def _fail(file: str, message: str, index: int | None = None) -> VectorDataError:
-    return VectorDataError([Problem(file, message, index)])
-
-
 def _parse_json(raw: bytes, file: str) -> Any:
     if not raw.strip():
-        raise _fail(file, "文件为空")
+        raise refusal(file, "文件为空")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail(file, "不是 UTF-8 文本（可能是二进制文件或其他编码）") from None
+        raise refusal(file, "不是 UTF-8 文本（可能是二进制文件或其他编码）") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _fail(file, f"JSON 语法错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}（文件可能被截断）") from None
+        raise refusal(file, f"JSON 语法错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}（文件可能被截断）") from None
     except RecursionError:
-        raise _fail(file, "JSON 嵌套层数过深，无法读取") from None
+        raise refusal(file, "JSON 嵌套层数过深，无法读取") from None
 
 
 def _ring_problems(geometry: dict, file: str, index: int) -> list[Problem]:
@@ -77,32 +74,32 @@ def _declared_crs(doc: dict, file: str) -> str | None:
     properties = crs.get("properties") if isinstance(crs, dict) else None
     name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
-        raise _fail(file, "crs 成员格式无法识别")
+        raise refusal(file, "crs 成员格式无法识别")
     if name in _WGS84_NAMES:
         return None
     try:
         CRS.from_user_input(name)
     except CRSError:
-        raise _fail(file, f"无法识别的坐标系 {name!r}") from None
+        raise refusal(file, f"无法识别的坐标系 {name!r}") from None
     return name
 
 
 def _features(doc: Any, file: str) -> list[dict]:
     if not isinstance(doc, dict) or "type" not in doc:
-        raise _fail(file, "不是 GeoJSON：缺少 type 成员")
+        raise refusal(file, "不是 GeoJSON：缺少 type 成员")
     kind = doc["type"]
     if not isinstance(kind, str):
-        raise _fail(file, "不是 GeoJSON：type 成员应为字符串")
+        raise refusal(file, "不是 GeoJSON：type 成员应为字符串")
     if kind == "FeatureCollection":
         features = doc.get("features")
         if not isinstance(features, list):
-            raise _fail(file, "FeatureCollection 缺少 features 数组")
+            raise refusal(file, "FeatureCollection 缺少 features 数组")
         return features
     if kind == "Feature":
         return [doc]
     if kind in _GEOMETRY_TYPES:
         return [{"type": "Feature", "properties": {}, "geometry": doc}]
-    raise _fail(file, f"不是 GeoJSON：未知的 type {kind!r}")
+    raise refusal(file, f"不是 GeoJSON：未知的 type {kind!r}")
 
 
 def read_bytes(path: Path, file: str) -> bytes:
@@ -110,9 +107,9 @@ def read_bytes(path: Path, file: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise _fail(file, "文件不存在") from None  # ``file`` names it; the server's own path stays private
+        raise refusal(file, "文件不存在") from None  # ``file`` names it; the server's own path stays private
     except OSError as exc:
-        raise _fail(file, f"无法读取：{exc.strerror}") from None
+        raise refusal(file, f"无法读取：{exc.strerror}") from None
 
 
 def parse_geojson(raw: bytes, file: str) -> gpd.GeoDataFrame:
@@ -170,4 +167,4 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     try:
         return gdf.to_crs(WGS84)
     except Exception as exc:  # pyproj raises several types for unknown CRSs
-        raise _fail(file, f"无法从坐标系 {gdf.crs} 转换到 WGS-84：{exc}") from None
+        raise refusal(file, f"无法从坐标系 {gdf.crs} 转换到 WGS-84：{exc}") from None

@@ -54,6 +54,7 @@ from layers.io.validation import (
     check_coordinate_ranges,
     check_geometries,
     geometry_family,
+    refusal,
 )
 from layers.region import PLAN_EXTENT
 
@@ -88,10 +89,6 @@ class Upload:
     source_crs: str
 
 
-def _fail(file: str, message: str, index: int | None = None) -> VectorDataError:
-    return VectorDataError([Problem(file, message, index)])
-
-
 def _mb(size: float) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
@@ -110,9 +107,9 @@ def _read(name: str, data: bytes, file: str) -> tuple[gpd.GeoDataFrame, list[Pro
     if suffix in GEOJSON_SUFFIXES:
         return parse_geojson(data, file), [], "WGS-84（GeoJSON）"
     if suffix not in (".gpkg", ".kml", ".zip"):
-        raise _fail(file, f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 {FORMATS_TEXT}")
+        raise refusal(file, f"不支持的文件类型 {suffix or '（无扩展名）'}：请使用 {FORMATS_TEXT}")
     if not data:
-        raise _fail(file, "文件为空")
+        raise refusal(file, "文件为空")
     with tempfile.TemporaryDirectory(prefix="zzp-upload-") as tmp:
         folder = Path(tmp)
         if suffix == ".zip":
@@ -129,7 +126,7 @@ def _read(name: str, data: bytes, file: str) -> tuple[gpd.GeoDataFrame, list[Pro
                 gdf = _to_wgs84(gdf, file, notes)
                 frames.append((label or layer, gdf))
     if not frames:
-        raise _fail(file, "文件中没有带几何的图层")
+        raise refusal(file, "文件中没有带几何的图层")
     if len(frames) == 1:
         gdf = frames[0][1]
     else:
@@ -149,7 +146,7 @@ def _read_ogr(
     try:
         layers = formats.gdal_layers(path, path.suffix.lstrip("."), file)
     except _GDAL_ERRORS as exc:
-        raise _fail(file, f"无法读取：{reason(exc)}") from None
+        raise refusal(file, f"无法读取：{reason(exc)}") from None
     out = []
     for layer, geometry_type in layers:
         if geometry_type is None:
@@ -158,9 +155,9 @@ def _read_ogr(
         try:
             gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, on_invalid="ignore")
         except UnicodeDecodeError:
-            raise _fail(file, f"图层 {layer!r} 的属性文本不是 {encoding} 编码（.cpg 声明可能有误）") from None
+            raise refusal(file, f"图层 {layer!r} 的属性文本不是 {encoding} 编码（.cpg 声明可能有误）") from None
         except _GDAL_ERRORS as exc:
-            raise _fail(file, f"图层 {layer!r} 无法读取：{reason(exc)}") from None
+            raise refusal(file, f"图层 {layer!r} 无法读取：{reason(exc)}") from None
         if isinstance(gdf, gpd.GeoDataFrame) and len(gdf):
             vertices[0] = formats.check_vertices(shapely.get_num_coordinates(gdf.geometry.values), vertices[0], file)
             out.append((str(layer), gdf))
@@ -174,7 +171,7 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, file: str, notes: list[Problem]) -> gpd.Geo
         finite = coords[np.isfinite(coords).all(axis=1)]
         if len(finite) and ((np.abs(finite[:, 0]) > 180).any() or (np.abs(finite[:, 1]) > 90).any()):
             x, y = finite[0]
-            raise _fail(
+            raise refusal(
                 file,
                 f"文件没有声明坐标系（Shapefile 缺少 .prj），坐标也不是经纬度（例: {x:.6g}, {y:.6g}）："
                 "请附上 .prj 文件，或先转换为 WGS-84 经纬度",
@@ -186,7 +183,7 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, file: str, notes: list[Problem]) -> gpd.Geo
     try:
         out = gdf.to_crs(WGS84)
     except Exception as exc:  # pyproj raises several types for CRSs it cannot transform
-        raise _fail(file, f"无法从坐标系 {gdf.crs.name} 转换到 WGS-84：{exc}") from None
+        raise refusal(file, f"无法从坐标系 {gdf.crs.name} 转换到 WGS-84：{exc}") from None
     notes.append(Problem(file, f"已从坐标系 {gdf.crs.name}（{gdf.crs.to_string()}）转换为 WGS-84"))
     return out
 
@@ -204,19 +201,19 @@ def _unsafe_name(info: zipfile.ZipInfo) -> bool:
 def check_zip_directory(infos: list[zipfile.ZipInfo], file: str) -> None:
     """Refuse a zip from its directory alone: too many entries, too big, too compressed, unsafe paths."""
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise _fail(file, f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ZIP_ENTRIES} 个）")
+        raise refusal(file, f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ZIP_ENTRIES} 个）")
     for info in infos:
         if _unsafe_name(info):
-            raise _fail(file, f"压缩包含不安全的路径 {info.filename!r}（绝对路径、“..”或符号链接），已拒绝")
+            raise refusal(file, f"压缩包含不安全的路径 {info.filename!r}（绝对路径、“..”或符号链接），已拒绝")
         if info.flag_bits & 0x1:
-            raise _fail(file, f"压缩包中的 {info.filename!r} 已加密，无法读取")
+            raise refusal(file, f"压缩包中的 {info.filename!r} 已加密，无法读取")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNZIPPED_BYTES:
-        raise _fail(file, f"解压后共 {_mb(total)}，超过上限 {_mb(MAX_UNZIPPED_BYTES)}（疑似压缩炸弹），未解压")
+        raise refusal(file, f"解压后共 {_mb(total)}，超过上限 {_mb(MAX_UNZIPPED_BYTES)}（疑似压缩炸弹），未解压")
     for info in infos:
         if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
             ratio = info.file_size / max(info.compress_size, 1)
-            raise _fail(
+            raise refusal(
                 file, f"压缩包中的 {info.filename!r} 压缩比 {ratio:.0f}:1，超过上限 {MAX_ZIP_RATIO}:1（疑似压缩炸弹），未解压"
             )
 
@@ -227,7 +224,7 @@ def _unpack_shapefiles(data: bytes, file: str, folder: Path) -> list[tuple[Path,
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError, OSError):
-        raise _fail(file, "不是有效的 zip 压缩包（可能已损坏或被截断）") from None
+        raise refusal(file, "不是有效的 zip 压缩包（可能已损坏或被截断）") from None
     check_zip_directory(infos, file)
     groups: dict[str, dict[str, zipfile.ZipInfo]] = {}
     labels: dict[str, str] = {}
@@ -242,13 +239,13 @@ def _unpack_shapefiles(data: bytes, file: str, folder: Path) -> list[tuple[Path,
             labels.setdefault(stem, path.stem)
     shapefiles = {stem: parts for stem, parts in groups.items() if ".shp" in parts}
     if not shapefiles:
-        raise _fail(file, "压缩包中没有 .shp 文件（zip 中应包含同名的 .shp、.shx、.dbf，最好还有 .prj）")
+        raise refusal(file, "压缩包中没有 .shp 文件（zip 中应包含同名的 .shp、.shx、.dbf，最好还有 .prj）")
     budget = [MAX_UNZIPPED_BYTES]
     out = []
     for n, (stem, parts) in enumerate(sorted(shapefiles.items())):
         missing = [ext for ext in (".shx", ".dbf") if ext not in parts]
         if missing:
-            raise _fail(file, f"Shapefile {labels[stem]!r} 缺少 {'、'.join(missing)} 文件")
+            raise refusal(file, f"Shapefile {labels[stem]!r} 缺少 {'、'.join(missing)} 文件")
         for ext, info in parts.items():
             _extract(archive, info, folder / f"layer{n}{ext}", budget, file)
         formats.check_shapefile(folder / f"layer{n}", file, labels[stem])  # before the DBF is decoded or GDAL reads
@@ -265,10 +262,10 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budg
             while chunk := src.read(_CHUNK):
                 budget[0] -= len(chunk)
                 if budget[0] < 0:
-                    raise _fail(file, f"解压后超过上限 {_mb(MAX_UNZIPPED_BYTES)}（疑似压缩炸弹），已停止")
+                    raise refusal(file, f"解压后超过上限 {_mb(MAX_UNZIPPED_BYTES)}（疑似压缩炸弹），已停止")
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise _fail(file, f"压缩包中的 {info.filename!r} 无法解压：{exc}") from None
+        raise refusal(file, f"压缩包中的 {info.filename!r} 无法解压：{exc}") from None
 
 
 def _dbf_encoding(dbf: bytes, cpg: bytes | None, file: str) -> str:
@@ -281,7 +278,7 @@ def _dbf_encoding(dbf: bytes, cpg: bytes | None, file: str) -> str:
         try:
             return _CPG_ALIASES.get(codecs.lookup(name).name, codecs.lookup(name).name)
         except (LookupError, ValueError):  # unknown name, or one with NUL bytes
-            raise _fail(file, f".cpg 声明了无法识别的编码 {label!r}") from None
+            raise refusal(file, f".cpg 声明了无法识别的编码 {label!r}") from None
     text = dbf_text(dbf)
     for codec in ("utf-8", "gb18030"):
         try:
@@ -289,7 +286,7 @@ def _dbf_encoding(dbf: bytes, cpg: bytes | None, file: str) -> str:
             return codec
         except UnicodeDecodeError:
             continue
-    raise _fail(file, "属性表文本既不是 UTF-8 也不是 GBK/GB18030：请附上写明编码的 .cpg 文件")
+    raise refusal(file, "属性表文本既不是 UTF-8 也不是 GBK/GB18030：请附上写明编码的 .cpg 文件")
 
 
 def dbf_text(dbf: bytes) -> bytes:
@@ -323,7 +320,7 @@ def load_upload(name: str, data: bytes, gcj02: bool = False, max_bytes: int = MA
     """
     file = PurePosixPath(name.replace("\\", "/")).name or "（未命名文件）"
     if len(data) > max_bytes:
-        raise _fail(file, f"文件大小 {_mb(len(data))} 超过上限 {_mb(max_bytes)}")
+        raise refusal(file, f"文件大小 {_mb(len(data))} 超过上限 {_mb(max_bytes)}")
     gdf, notes, source_crs = _read(file, data, file)
     if gcj02:
         gdf = geodataframe_from_gcj02(gdf)

@@ -46,6 +46,11 @@ class VectorDataError(ValueError):
         super().__init__("\n".join(summarise(problems)))
 
 
+def refusal(file: str, message: str, index: int | None = None) -> VectorDataError:
+    """The error for a file refused for one reason (``index``: the feature it concerns, if any)."""
+    return VectorDataError([Problem(file, message, index)])
+
+
 def summarise(problems: list[Problem], limit: int = MAX_LISTED) -> list[str]:
     """At most ``limit`` problems as lines, and one line saying how many more there are."""
     lines = [str(p) for p in problems[:limit]]
